@@ -1,0 +1,53 @@
+"""tension: how tense is each pair of countries in the news, why, and how is it changing.
+
+The public API is the list below; everything else lives in underscore modules. Heavy
+modules are imported on first use so that ``import tension`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from tension._types import (
+    Article,
+    Event,
+    IngestError,
+    Mention,
+    ModelError,
+    TensionError,
+)
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY: dict[str, str] = {
+    "read_articles": "tension._io",
+}
+
+__all__ = [
+    "Article",
+    "Event",
+    "IngestError",
+    "Mention",
+    "ModelError",
+    "TensionError",
+    "__version__",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tension._io import read_articles
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tension' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

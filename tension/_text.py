@@ -1,0 +1,67 @@
+"""Sentence splitting shared by every layer that works sentence by sentence.
+
+One linear pass with one compiled pattern: no backtracking on long unpunctuated input.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace,
+# or at a line break. Hard-wrapped news copy rarely breaks mid-sentence at a blank line.
+_BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s)|\n+""")
+_ABBREV = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep st jr sr no vs etc inc
+    ltd co corp u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx
+    dept fig al pres amb""".split()
+)
+# Sentences longer than this are cut so that per-sentence work stays bounded.
+MAX_SENTENCE_CHARS = 5000
+
+
+def _is_abbreviation(text: str, dot_pos: int) -> bool:
+    j = dot_pos
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot_pos].lower()
+    if not word:
+        return False
+    if word in _ABBREV:
+        return True
+    # single capital initial such as "J." in "J. Smith"
+    return len(word) == 1 and text[j].isupper()
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``[start, end)`` spans of the sentences of ``text``, whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0)[0] == "." and len(m.group(0)) == 1 and _is_abbreviation(text, m.start()):
+            continue
+        end = m.end() if m.group(0)[0] != "\n" else m.start()
+        _emit(text, start, end, spans)
+        start = m.end()
+    if start < n:
+        _emit(text, start, n, spans)
+    return spans
+
+
+def _emit(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))

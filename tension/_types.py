@@ -1,0 +1,183 @@
+"""Records that cross the seams between layers.
+
+Text is read once (``Article``); every later layer works on the records the layer before
+produced. Offsets named ``start``/``end`` on public records always point into the ORIGINAL
+text (``Article.raw_text``) so an analyst can highlight evidence in what they fed in; the
+``clean_*`` offsets point into ``Article.text`` and are what the extractors work on.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Article",
+    "Mention",
+    "Event",
+    "Modality",
+    "MentionKind",
+    "QuadClass",
+    "MODALITIES",
+    "QUAD_CLASSES",
+    "LEVELS",
+    "TensionError",
+    "IngestError",
+    "ModelError",
+]
+
+Modality = Literal["asserted", "negated", "hedged", "threatened", "called_for", "denied", "claimed"]
+MODALITIES: tuple[str, ...] = (
+    "asserted",
+    "negated",
+    "hedged",
+    "threatened",
+    "called_for",
+    "denied",
+    "claimed",
+)
+MentionKind = Literal["state", "organisation", "group"]
+QuadClass = Literal[
+    "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict", "statement"
+]
+QUAD_CLASSES: tuple[str, ...] = (
+    "statement",
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+)
+LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+
+class TensionError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+
+class IngestError(TensionError, ValueError):
+    """Bad input: names the file, the line or row, and the field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        record_id: str | None = None,
+    ) -> None:
+        self.reason = message
+        self.path = path
+        self.line = line
+        self.field = field
+        self.record_id = record_id
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if record_id is not None:
+            where.append(f"id {record_id!r}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        prefix = ", ".join(where)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class ModelError(TensionError):
+    """A model that cannot or must not be loaded or used; the message says how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One cleaned article and the map back to its original text.
+
+    ``anchors`` is a sorted tuple of ``(clean_pos, raw_pos)`` pairs: inside a run that starts
+    at anchor ``i``, ``raw = raw_pos_i + (clean - clean_pos_i)``. Cleaning only deletes or
+    replaces spans, so this piecewise map is exact at every anchor and monotone between them.
+    """
+
+    id: str
+    text: str
+    raw_text: str = ""
+    anchors: tuple[tuple[int, int], ...] = ((0, 0),)
+    title: str | None = None
+    date: str | None = None  # ISO date (YYYY-MM-DD, UTC) or None when unknown
+    source: str | None = None
+    url: str | None = None
+    language: str | None = None
+    cluster: str | None = None  # wire-copy cluster id; copies of one story share it
+    origin: str | None = None  # "file:line" the record came from, for error messages
+
+    def raw_offset(self, clean_pos: int) -> int:
+        """Offset in ``raw_text`` of the character at ``clean_pos`` in ``text``."""
+        if not self.anchors:
+            return clean_pos
+        keys = [a[0] for a in self.anchors]
+        i = bisect.bisect_right(keys, clean_pos) - 1
+        if i < 0:
+            return clean_pos
+        c0, r0 = self.anchors[i]
+        raw = r0 + (clean_pos - c0)
+        limit = len(self.raw_text) if self.raw_text else raw
+        return min(raw, limit)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``text`` to the original text."""
+        if end <= start:
+            s = self.raw_offset(start)
+            return s, s
+        return self.raw_offset(start), self.raw_offset(end - 1) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A state, organisation or non-state group named in an article."""
+
+    article_id: str
+    start: int  # original-text offsets
+    end: int
+    text: str
+    code: str  # ISO3 for states, e.g. "UN", "NATO" for organisations, a slug for groups
+    kind: MentionKind
+    role: str = "other"  # subject | object | location | possessor | other
+    sentence_index: int = 0
+    clean_start: int = 0
+    clean_end: int = 0
+    state: str | None = None  # for groups: the state where the text says they operate
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One detected signal: who did what to whom, whether it happened, and where it says so."""
+
+    article_id: str
+    signal: str
+    quad_class: str
+    source: str | None
+    target: str | None
+    modality: str = "asserted"
+    location: str | None = None
+    third_parties: tuple[str, ...] = ()
+    speaker: str | None = None
+    casualties: int | None = None
+    confidence: float = 1.0
+    sentence: str = ""
+    sentence_index: int = 0
+    start: int = 0  # trigger span, original-text offsets
+    end: int = 0
+    sentence_start: int = 0
+    sentence_end: int = 0
+    trigger: str = ""
+    background: bool = False
+    weight: float = 0.0  # the signal's prior intensity (Goldstein-style), copied for features
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["third_parties"] = list(self.third_parties)
+        return d

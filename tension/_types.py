@@ -25,6 +25,7 @@ __all__ = [
     "TensionError",
     "IngestError",
     "ModelError",
+    "SCORE_COLUMNS",
 ]
 
 Modality = Literal["asserted", "negated", "hedged", "threatened", "called_for", "denied", "claimed"]
@@ -49,6 +50,32 @@ QUAD_CLASSES: tuple[str, ...] = (
     "material_conflict",
 )
 LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+# The scoring contract: one row per (article, dyad). Python (tension.score), the CLI, the mlflow
+# pyfunc model and Spark all return exactly these columns in this order. An article with no
+# interstate pair gives one row with dyad "" and reason "no_dyad"; scores are then empty (NaN).
+# `signals` maps signal name -> count of asserted/claimed events (a JSON object in CSV output);
+# `evidence` is a list of the top events (signal, source, target, modality, sentence, start, end).
+SCORE_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "dyad",
+    "actor_a",
+    "actor_b",
+    "rank",
+    "salience",
+    "escalation_score",
+    "level",
+    "p0",
+    "p1",
+    "p2",
+    "p3",
+    "p4",
+    "signals",
+    "evidence",
+    "date",
+    "model_version",
+    "reason",
+)
 
 
 class TensionError(Exception):

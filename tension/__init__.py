@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
     "read_articles": "tension._io",
+    "find_actors": "tension._actors",
 }
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tension._actors import find_actors
     from tension._io import read_articles
 
 

@@ -1,0 +1,433 @@
+"""Actor resolution: which states, organisations and armed groups a text names, and in what role.
+
+One Aho-Corasick automaton over the lowercased text finds every alias at once (states from
+``data/countries.tsv``; institutions, metonyms, regions, organisations, groups and blocking
+phrases from ``data/aliases.tsv``). Candidates must sit on word boundaries and pass a case
+check (all-capitals aliases such as ``US`` match case-exactly; others need an initial capital,
+so "turkey" and "china" the common nouns never match). Overlaps resolve longest-match-wins,
+which is how "South Sudan", "Papua New Guinea" and the blocking phrases ("New Mexico",
+"Washington Post", "Times of India") beat the shorter names inside them. A few context rules
+(``data/actor_context.tsv``) drop people named Jordan or Chad, the US state of Georgia,
+"X-based" and datelines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+
+from tension._text import split_sentences
+from tension._types import Article, IngestError, Mention
+
+__all__ = ["find_actors", "find_actors_text", "gazetteer", "Alias"]
+
+log = logging.getLogger(__name__)
+
+_KINDS = ("state", "organisation", "group", "block")
+_ORG_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
+_GROUP_CODE = re.compile(r"^G:[a-z0-9-]+$")
+# Curly apostrophes and quotes are folded to ASCII so one alias spelling covers both.
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One surface form and what it resolves to."""
+
+    text: str
+    code: str
+    kind: str  # state | organisation | group | block
+    exact: bool  # match case-exactly (acronyms such as US, DPRK, LeT)
+    state: str | None = None  # groups: default state where they are based
+    source: str = "country"  # country | demonym | capital | alias
+
+
+def _data_path(name: str) -> Any:
+    return resources.files("tension") / "data" / name
+
+
+def _read_tsv(name: str) -> list[tuple[int, list[str]]]:
+    """Rows of a data TSV (comments and header skipped) with their 1-based line numbers."""
+    rows: list[tuple[int, list[str]]] = []
+    text = _data_path(name).read_text(encoding="utf-8")
+    header_seen = False
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        rows.append((lineno, next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE))))
+    return rows
+
+
+def _is_exact(alias: str) -> bool:
+    # An upper-case letter that does not start a word marks an acronym or a mixed-case name.
+    for i, ch in enumerate(alias):
+        if ch.isupper() and i > 0 and alias[i - 1] not in " -":
+            return True
+    return False
+
+
+def _plural(demonym: str) -> str | None:
+    low = demonym.lower()
+    if low.endswith(("sh", "ch", "ese", "ss", "s", "x", "z", "ois", "i-kiribati")):
+        return None
+    if low.endswith(("man",)):
+        return None
+    return demonym + "s"
+
+
+@functools.cache
+def gazetteer() -> tuple[dict[str, str], tuple[Alias, ...]]:
+    """(state code -> display name, every alias), validated; loaded once."""
+    names: dict[str, str] = {}
+    aliases: list[Alias] = []
+    seen: dict[str, str] = {}
+
+    def add(text: str, code: str, kind: str, source: str, where: str, state: str | None = None):
+        text = text.strip()
+        if not text:
+            return
+        key = text
+        if key in seen:
+            if seen[key] == code:
+                raise IngestError(f"duplicate alias {text!r}", path=where.split(":")[0],
+                                  line=int(where.split(":")[1]), field="alias")
+            raise IngestError(
+                f"alias {text!r} maps to both {seen[key]} and {code}",
+                path=where.split(":")[0], line=int(where.split(":")[1]), field="alias",
+            )
+        seen[key] = code
+        aliases.append(Alias(text, code, kind, _is_exact(text), state, source))
+
+    for lineno, row in _read_tsv("countries.tsv"):
+        where = f"countries.tsv:{lineno}"
+        if len(row) != 4:
+            raise IngestError("expected 4 tab-separated columns", path="countries.tsv",
+                              line=lineno)
+        code, alist, demonyms, capitals = row
+        if not re.fullmatch(r"[A-Z]{3}", code) or code in names:
+            raise IngestError(f"bad or duplicate ISO3 code {code!r}", path="countries.tsv",
+                              line=lineno, field="iso3")
+        forms = [a for a in alist.split("|") if a]
+        if not forms:
+            raise IngestError("no name", path="countries.tsv", line=lineno, field="names")
+        names[code] = forms[0]
+        for a in forms:
+            add(a, code, "state", "country", where)
+        for d in (x for x in demonyms.split("|") if x):
+            add(d, code, "state", "demonym", where)
+            pl = _plural(d)
+            if pl and pl not in seen:
+                add(pl, code, "state", "demonym", where)
+        for c in (x for x in capitals.split("|") if x):
+            add(c, code, "state", "capital", where)
+
+    for lineno, row in _read_tsv("aliases.tsv"):
+        where = f"aliases.tsv:{lineno}"
+        if len(row) != 4:
+            raise IngestError("expected 4 tab-separated columns", path="aliases.tsv", line=lineno)
+        text, code, kind, state = row
+        if kind not in _KINDS:
+            raise IngestError(f"unknown kind {kind!r}", path="aliases.tsv", line=lineno,
+                              field="kind")
+        ok = (
+            (kind == "state" and code in names)
+            or (kind == "organisation" and _ORG_CODE.match(code) is not None
+                and code not in names)
+            or (kind == "group" and _GROUP_CODE.match(code) is not None)
+            or (kind == "block" and code == "-")
+        )
+        if not ok:
+            raise IngestError(f"unknown code {code!r} for kind {kind}", path="aliases.tsv",
+                              line=lineno, field="code")
+        if state and state not in names:
+            raise IngestError(f"unknown state {state!r}", path="aliases.tsv", line=lineno,
+                              field="state")
+        add(text, code, kind, "alias", where, state or None)
+    return names, tuple(aliases)
+
+
+@functools.cache
+def _context() -> dict[str, tuple[str, ...]]:
+    rules: dict[str, tuple[str, ...]] = {}
+    known = {
+        "person", "us_state_after", "us_state_before", "us_state_doc", "country_doc",
+        "based_suffix", "verb", "location_before", "location_after", "not_verb_ed",
+        "neighbour_ok",
+    }
+    text = _data_path("actor_context.tsv").read_text(encoding="utf-8")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or parts[0] not in known:
+            raise IngestError("expected `rule<TAB>words` with a known rule",
+                              path="actor_context.tsv", line=lineno, field="rule")
+        if parts[0] in rules:
+            raise IngestError(f"duplicate rule {parts[0]!r}", path="actor_context.tsv",
+                              line=lineno, field="rule")
+        rules[parts[0]] = tuple(w for w in parts[1].split("|") if w)
+    missing = known - rules.keys()
+    if missing:
+        raise IngestError(f"missing rules {sorted(missing)}", path="actor_context.tsv")
+    return rules
+
+
+@functools.cache
+def _automaton() -> Any:
+    _, aliases = gazetteer()
+    by_key: dict[str, list[Alias]] = {}
+    for a in aliases:
+        by_key.setdefault(a.text.translate(_FOLD).lower(), []).append(a)
+    auto = ahocorasick.Automaton()
+    for key, entries in by_key.items():
+        auto.add_word(key, (len(key), tuple(entries)))
+    auto.make_automaton()
+    return auto
+
+
+@functools.cache
+def _sets() -> dict[str, frozenset[str]]:
+    c = _context()
+    return {k: frozenset(w.lower() for w in v) for k, v in c.items()} | {
+        "person_exact": frozenset(c["person"]),
+        "neighbour_exact": frozenset(c["neighbour_ok"]),
+    }
+
+
+# A dateline: a place in capitals (or "Place, Country") at a line start, an optional date and
+# agency in brackets, then a dash. Anything matched is dropped as a mention.
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:[A-Z][A-Z.'\- ]{2,40}|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?=,))"
+    r"(?:,[ \t]*[A-Z][A-Za-z.' ]{1,30})?(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]*\d{1,2})?"
+    r"[ \t]*(?:\([A-Za-z .&/]{2,30}\))?[ \t]*(?:--|[-\u2013\u2014:])[ \t]"
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w.'-]*)\s*$")
+_WORD_AFTER = re.compile(r"^\s*([A-Za-z][\w.'-]*)")
+_TOKEN = re.compile(r"(?<![\w-])[A-Za-z]+(?![\w-])")
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.translate(_FOLD).lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_FOLD))
+
+
+def _case_ok(alias: Alias, surface: str) -> bool:
+    if alias.exact:
+        return surface.translate(_FOLD) == alias.text.translate(_FOLD)
+    if alias.kind == "block":
+        return True
+    return surface[:1].isupper() or not surface[:1].isalpha()
+
+
+def _raw_candidates(text: str) -> list[tuple[int, int, Alias]]:
+    """Every boundary- and case-valid alias occurrence, before overlap resolution."""
+    low = _lower_same_length(text)
+    n = len(text)
+    out: list[tuple[int, int, Alias]] = []
+    for end_idx, (length, entries) in _automaton().iter(low):
+        start = end_idx - length + 1
+        end = end_idx + 1
+        if start > 0 and low[start - 1].isalnum():
+            continue
+        if end < n and low[end].isalnum():
+            continue
+        surface = text[start:end]
+        for a in entries:
+            if _case_ok(a, surface):
+                out.append((start, end, a))
+                break
+    return out
+
+
+def _resolve_overlaps(cands: list[tuple[int, int, Alias]]) -> list[tuple[int, int, Alias]]:
+    # longest first, then leftmost; keep a candidate only if it overlaps nothing kept
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    kept: list[tuple[int, int, Alias]] = []
+    for s, e, a in cands:
+        i = bisect.bisect_left(taken, (s, -1))
+        if i > 0 and taken[i - 1][1] > s:
+            continue
+        if i < len(taken) and taken[i][0] < e:
+            continue
+        taken.insert(i, (s, e))
+        kept.append((s, e, a))
+    kept.sort(key=lambda c: c[0])
+    return kept
+
+
+def _is_person(text: str, s: int, e: int, sents: frozenset[int]) -> bool:
+    """A capitalised word glued to an ambiguous name ("Michael Jordan", "Chad Smith")."""
+    sets = _sets()
+    ok = sets["neighbour_exact"]
+    before = text[max(0, s - 30):s]
+    if before.endswith(" ") and not before.endswith("  "):
+        m = _WORD_BEFORE.search(before)
+        word = m.group(1) if m else ""
+        if m and word[0].isupper() and word not in ok and "\n" not in before[m.start():]:
+            # not the first word of a sentence, and not a known place word
+            if s - len(before) + m.start() not in sents and not m.group(1).endswith("."):
+                return True
+    after = text[e:e + 30]
+    if after.startswith(" "):
+        m = _WORD_AFTER.match(after)
+        if m and m.group(1)[0].isupper() and m.group(1).isalpha() and m.group(1) not in ok:
+            if m.group(1).lower() not in sets["verb"]:
+                return True
+    return False
+
+
+def _is_us_georgia(text: str, s: int, e: int, doc_us: bool) -> bool:
+    sets = _sets()
+    after = text[e:e + 40].lower()
+    if after.startswith("'s"):
+        after = after[2:]
+    words = after.split()
+    if words:
+        first = words[0].strip(".,;:")
+        two = " ".join(w.strip(".,;:") for w in words[:2])
+        if first in sets["us_state_after"] or two in sets["us_state_after"]:
+            return True
+    before = text[max(0, s - 20):s].lower().split()
+    if before and (before[-1] in sets["us_state_before"]
+                   or " ".join(before[-2:]) in sets["us_state_before"]):
+        return True
+    return doc_us
+
+
+def _verb_positions(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Offset of the first verb-ish token of each sentence (-1 when none)."""
+    sets = _sets()
+    verbs, not_ed = sets["verb"], sets["not_verb_ed"]
+    out: list[int] = []
+    for s, e in spans:
+        pos = -1
+        for m in _TOKEN.finditer(text, s, e):
+            w = m.group(0)
+            if not w.islower():
+                continue
+            if w in verbs or (len(w) > 4 and w.endswith("ed") and w not in not_ed):
+                pos = m.start()
+                break
+        out.append(pos)
+    return out
+
+
+def _role(text: str, s: int, e: int, verb_pos: int) -> str:
+    sets = _sets()
+    after = text[e:e + 40].translate(_FOLD)
+    poss = after.startswith("'s") or (after.startswith("'") and text[e - 1:e] == "s")
+    rest = after[2:] if after.startswith("'s") else after[1:] if poss else after
+    rest_l = rest.lower().lstrip()
+    for w in sets["location_after"]:
+        if rest_l.startswith(w) and (len(rest_l) == len(w) or not rest_l[len(w)].isalpha()):
+            return "location"
+    before = text[max(0, s - 25):s].lower().split()
+    if before:
+        prev = before[-1]
+        if prev == "the" and len(before) > 1:
+            prev = before[-2]
+        if prev in sets["location_before"]:
+            return "location"
+    if poss:
+        return "possessor"
+    if verb_pos < 0:
+        return "other"
+    return "subject" if s < verb_pos else "object"
+
+
+def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
+    if not text:
+        return []
+    sets = _sets()
+    spans = split_sentences(text)
+    starts = [sp[0] for sp in spans]
+    sent_starts = frozenset(starts)
+    kept = _resolve_overlaps(_raw_candidates(text))
+    if not kept:
+        return []
+    datelines = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    doc_us = any(w in text for w in _context()["us_state_doc"]) and not any(
+        w in text for w in _context()["country_doc"]
+    )
+    verb_pos = _verb_positions(text, spans)
+    out: list[Mention] = []
+    for s, e, a in kept:
+        if a.kind == "block":
+            continue
+        if any(ds <= s < de for ds, de in datelines):
+            continue
+        tail = text[e:e + 20].lower()
+        if any(tail.startswith(sfx) for sfx in sets["based_suffix"]):
+            continue
+        surface = text[s:e]
+        if surface in sets["person_exact"] and _is_person(text, s, e, sent_starts):
+            continue
+        if a.code == "GEO" and surface.lower() == "georgia" and _is_us_georgia(text, s, e, doc_us):
+            continue
+        si = max(0, bisect.bisect_right(starts, s) - 1)
+        role = _role(text, s, e, verb_pos[si] if si < len(verb_pos) else -1)
+        rs, re_ = article.raw_span(s, e) if article is not None else (s, e)
+        kind = a.kind
+        out.append(
+            Mention(
+                article_id=article_id,
+                start=rs,
+                end=re_,
+                text=surface,
+                code=a.code,
+                kind=kind,  # type: ignore[arg-type]
+                role=role,
+                sentence_index=si,
+                clean_start=s,
+                clean_end=e,
+                state=a.state if kind == "group" else None,
+            )
+        )
+    return _group_states(out, text)
+
+
+def _group_states(mentions: list[Mention], text: str) -> list[Mention]:
+    """A group followed in its sentence by a state used as a location operates there."""
+    from dataclasses import replace
+
+    if not any(m.kind == "group" for m in mentions):
+        return mentions
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        if m.kind != "group":
+            continue
+        for n in mentions[i + 1:]:
+            if n.sentence_index != m.sentence_index or n.clean_start - m.clean_end > 80:
+                break
+            if n.kind == "state" and n.role == "location":
+                out[i] = replace(m, state=n.code)
+                break
+    return out
+
+
+def find_actors(article: Article) -> list[Mention]:
+    """States, organisations and armed groups named in ``article.text``, sorted by position.
+
+    ``start``/``end`` point into the original text, ``clean_start``/``clean_end`` into
+    ``article.text``; ``sentence_index`` indexes ``split_sentences(article.text)``.
+    """
+    return _find(article.text, article.id, article)
+
+
+def find_actors_text(text: str, article_id: str = "") -> list[Mention]:
+    """:func:`find_actors` for a bare string (offsets are into ``text``)."""
+    return _find(text, article_id, None)

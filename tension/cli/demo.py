@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     n = 0
     for art in read_articles([seeds]):
         n += 1
-        print(f"{art.id}\t{art.date or '-'}\t{len(art.text)} chars\t{(art.title or art.text)[:60]!r}")
+        head = (art.title or art.text)[:60]
+        print(f"{art.id}\t{art.date or '-'}\t{len(art.text)} chars\t{head!r}")
     print(f"read {n} articles from {seeds}")
     return 0

@@ -59,8 +59,8 @@ def dyad_key(a: str, b: str) -> str:
     return f"{x}-{y}"
 
 
-def _is_state_code(code: str | None, states: set[str]) -> bool:
-    return code is not None and code in states
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
 
 
 def candidate_dyads(
@@ -85,7 +85,7 @@ def candidate_dyads(
             title_mentions = find_actors_text(article.title, article.id)
     title_states = {m.code for m in title_mentions if m.kind == "state"}
     # a title repeated as the first line of the text would double count the lead
-    weight: Counter[str] = Counter()
+    weight: defaultdict[str, float] = defaultdict(float)
     count: Counter[str] = Counter()
     sents: defaultdict[str, set[int]] = defaultdict(set)
     lead: set[str] = set()
@@ -104,20 +104,20 @@ def candidate_dyads(
     for code in lead:
         weight[code] += LEAD_BONUS
 
-    known = set(weight)
-    link: Counter[tuple[str, str]] = Counter()
+    known: set[str | None] = set(weight)
+    link: defaultdict[tuple[str, str], float] = defaultdict(float)
     for ev in events:
         if ev.background:
             continue
         src, tgt = ev.source, ev.target
-        if _is_state_code(src, known) and _is_state_code(tgt, known) and src != tgt:
-            link[tuple(sorted((src, tgt)))] += EVENT_LINK  # type: ignore[index]
+        if src is not None and tgt is not None and src in known and tgt in known and src != tgt:
+            link[_pair(src, tgt)] += EVENT_LINK
         for side in (src, tgt):
-            if not _is_state_code(side, known):
+            if side is None or side not in known:
                 continue
             for other in (ev.location, *ev.third_parties):
-                if _is_state_code(other, known) and other != side:
-                    link[tuple(sorted((side, other)))] += EVENT_TOUCH  # type: ignore[index]
+                if other is not None and other in known and other != side:
+                    link[_pair(side, other)] += EVENT_TOUCH
 
     codes = sorted(weight)
     if len(codes) < 2:

@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "read_articles": "tension._io",
     "find_actors": "tension._actors",
+    "tension_index": "tension._index",
 }
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from tension._actors import find_actors
+    from tension._index import tension_index
     from tension._io import read_articles
 
 

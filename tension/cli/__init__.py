@@ -19,6 +19,9 @@ from tension._types import TensionError
 COMMANDS: tuple[str, ...] = (
     "demo",
     "ingest",
+    "index",
+    "plot",
+    "report",
 )
 
 

@@ -227,7 +227,7 @@ def _lower_same_length(text: str) -> str:
 def _case_ok(alias: Alias, surface: str) -> bool:
     if alias.exact:
         return surface.translate(_FOLD) == alias.text.translate(_FOLD)
-    if alias.kind == "block":
+    if alias.kind == "block" or alias.text[:1].islower():  # "al-Qaeda" may open a sentence
         return True
     return surface[:1].isupper() or not surface[:1].isalpha()
 

@@ -147,6 +147,10 @@ def _html_repl(m: re.Match[str]) -> str:
         return "\n"
     if m.group("tag"):
         return ""
+    return _ent_repl(m)
+
+
+def _ent_repl(m: re.Match[str]) -> str:
     # entities can decode to quotes/dashes/nbsp: normalise them like any other character
     return _norm_chars(html.unescape(m.group(0)))
 
@@ -187,7 +191,7 @@ def clean_text(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     if "<" in text and _HTML_HINT.search(text):
         text, pos = _sub(text, pos, _HTML, _html_repl)
     elif "&" in text:
-        text, pos = _sub(text, pos, _ENTITY, _html_repl)
+        text, pos = _sub(text, pos, _ENTITY, _ent_repl)
     text, pos = _sub(text, pos, _CHARS, _char_repl)
     text, pos = _sub(text, pos, _SPACES, _space_repl)
     text, pos = _drop_lines(text, pos)

@@ -1,0 +1,108 @@
+"""Cleaning: markup, characters, whitespace, boilerplate, and exact offsets back to the raw text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tension._clean import boilerplate_rules, clean_text, is_boilerplate
+from tension._types import Article
+
+
+def _art(raw: str) -> Article:
+    text, anchors = clean_text(raw)
+    return Article(id="t", text=text, raw_text=raw, anchors=anchors)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("plain text stays", "plain text stays"),
+        ("<p>One &amp; two</p><p>three</p>", "One & two\n\nthree"),
+        ("<div>a<script>var x = '<p>';</script>b</div>", "ab"),
+        ("<!-- hidden --><b>bold</b> move", "bold move"),
+        ("He said \u201cno\u201d \u2014 twice\u2019s", 'He said "no" - twice\'s'),
+        ("a\u00a0\u00a0b\tc", "a b c"),
+        ("x\u200by", "xy"),
+        ("line one\r\nline two\r\n\r\n\r\n\r\nline three", "line one\nline two\n\nline three"),
+        ("  padded   words  ", "padded words"),
+        ("3 < 4 and 5 > 2", "3 < 4 and 5 > 2"),  # not HTML: kept
+        ("caf&eacute; &#8220;q&#8221;", 'caf\u00e9 "q"'),
+    ],
+)
+def test_clean_table(raw: str, clean: str) -> None:
+    assert clean_text(raw)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "To continue reading the rest of this article, please log in.",
+        "Create free account to get unlimited news articles and more!",
+        "Subscribe now to unlock this story",
+        "Already a subscriber? Sign in",
+        "We use cookies to improve your experience. Accept all cookies",
+        "Advertisement",
+        "Read more: earlier coverage",
+        "Back to top",
+        "Show more",
+        "Share on Facebook",
+        "Share  Tweet  Email",
+    ],
+)
+def test_boilerplate_lines(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister said the talks would continue after the ceasefire.",
+        "Protesters tried to log in to the ministry portal, officials said, before it crashed.",
+        "The ministry said it would share intelligence with its neighbour under the new pact.",
+        "Readers were told the cookie factory near the border had been shelled overnight by "
+        "artillery, according to the mayor, who said the town would need help for many weeks "
+        "to come and that the account of the attack given by the army was wrong.",
+        "",
+    ],
+)
+def test_news_sentences_are_not_boilerplate(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_rules_load_with_source_header() -> None:
+    rules = boilerplate_rules()
+    assert len(rules) >= 10
+    assert {r.kind for r in rules} == {"strong", "weak"}
+
+
+def test_offsets_map_back_through_html_and_entities() -> None:
+    raw = ("<p>Officials in <b>Ankara</b> &amp; Athens met.</p>\n<p>Read more</p>\n"
+           "<p>Then \u201cpeace\u201d.</p>")
+    a = _art(raw)
+    assert a.text == 'Officials in Ankara & Athens met.\n\nThen "peace".'
+    for word in ("Officials", "Ankara", "Athens met.", "peace", "Then"):
+        i = a.text.index(word)
+        s, e = a.raw_span(i, i + len(word))
+        assert raw[s:e] == word
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab <>/p&;#x1\n\r\t\u201c\u2014\u00a0\u200b")),
+               max_size=80))
+def test_surviving_characters_map_to_themselves(raw: str) -> None:
+    """Every clean character that is not a replacement maps to the same raw character."""
+    a = _art(raw)
+    keys = [c for c, _ in a.anchors]
+    assert keys == sorted(set(keys)) and keys[0] == 0
+    for i, ch in enumerate(a.text):
+        r = a.raw_offset(i)
+        assert 0 <= r <= len(raw)
+        if ch.isalnum():
+            assert raw[r] == ch
+
+
+def test_empty_and_all_boilerplate() -> None:
+    assert clean_text("")[0] == ""
+    assert clean_text("Advertisement\nBack to top\n")[0] == ""

@@ -5,6 +5,14 @@ from __future__ import annotations
 import argparse
 
 
+def add_period_args(p: argparse.ArgumentParser) -> None:
+    """--freq and --half-life, shared with ``tension report``."""
+    p.add_argument("--freq", choices=("D", "W", "M"), default="D", help="period (default: D)")
+    p.add_argument(
+        "--half-life", type=float, default=7.0, help="smoothing half-life in periods (default: 7)"
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "index",
@@ -15,10 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scores", help="scores file written by `tension score`")
     p.add_argument("-o", "--output", required=True, help="index file (.jsonl, .csv or .parquet)")
-    p.add_argument("--freq", choices=("D", "W", "M"), default="D", help="period (default: D)")
-    p.add_argument(
-        "--half-life", type=float, default=7.0, help="smoothing half-life in periods (default: 7)"
-    )
+    add_period_args(p)
     p.add_argument(
         "--min-articles",
         type=int,

@@ -101,7 +101,14 @@ def boilerplate_rules() -> tuple[_Rule, ...]:
 
 @functools.cache
 def _rule_regexes() -> tuple[tuple[int, re.Pattern[str]], ...]:
-    return tuple((r.max_words, re.compile(r.pattern, re.IGNORECASE)) for r in boilerplate_rules())
+    # one alternation per word limit: two searches per line instead of one per rule
+    by_limit: dict[int, list[str]] = {}
+    for r in boilerplate_rules():
+        by_limit.setdefault(r.max_words, []).append(f"(?:{r.pattern})")
+    return tuple(
+        (limit, re.compile("|".join(pats), re.IGNORECASE))
+        for limit, pats in sorted(by_limit.items())
+    )
 
 
 def is_boilerplate(line: str) -> bool:

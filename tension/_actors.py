@@ -35,7 +35,8 @@ _KINDS = ("state", "organisation", "group", "block")
 _ORG_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
 _GROUP_CODE = re.compile(r"^G:[a-z0-9-]+$")
 # Curly apostrophes and quotes are folded to ASCII so one alias spelling covers both.
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
+_FOLD_CHARS = "\u2019\u2018\u02bc\u2010\u2011"
+_FOLD = str.maketrans({c: ("-" if c in "\u2010\u2011" else "'") for c in _FOLD_CHARS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,16 +185,28 @@ def _context() -> dict[str, tuple[str, ...]]:
 
 
 @functools.cache
-def _automaton() -> Any:
+def _automata() -> tuple[Any, Any]:
+    """(automaton over lowercased text, automaton over case-folded original text).
+
+    Case-exact aliases (US, CIA, LeT) go in the second one, so "cia" inside "officials" is
+    never even a candidate.
+    """
     _, aliases = gazetteer()
-    by_key: dict[str, list[Alias]] = {}
+    low_keys: dict[str, list[Alias]] = {}
+    exact_keys: dict[str, list[Alias]] = {}
     for a in aliases:
-        by_key.setdefault(a.text.translate(_FOLD).lower(), []).append(a)
-    auto = ahocorasick.Automaton()
-    for key, entries in by_key.items():
-        auto.add_word(key, (len(key), tuple(entries)))
-    auto.make_automaton()
-    return auto
+        if a.exact:
+            exact_keys.setdefault(a.text.translate(_FOLD), []).append(a)
+        else:
+            low_keys.setdefault(a.text.translate(_FOLD).lower(), []).append(a)
+    out = []
+    for keys in (low_keys, exact_keys):
+        auto = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            auto.add_word(key, (len(key), tuple(entries)))
+        auto.make_automaton()
+        out.append(auto)
+    return out[0], out[1]
 
 
 @functools.cache
@@ -214,19 +227,26 @@ _DATELINE = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'-]*)\s*$")
 _WORD_AFTER = re.compile(r"^\s*([A-Za-z][\w.'-]*)")
-_TOKEN = re.compile(r"(?<![\w-])[A-Za-z]+(?![\w-])")
+_LOWER_TOKEN = re.compile(r"(?<![\w-])[a-z]{2,}(?![\w-])")
 
 
-def _lower_same_length(text: str) -> str:
-    low = text.translate(_FOLD).lower()
-    if len(low) == len(text):
+def _fold(text: str) -> str:
+    # translate() with a dict is slow; most texts have no curly quotes at all
+    if any(ch in text for ch in _FOLD_CHARS):
+        return text.translate(_FOLD)
+    return text
+
+
+def _lower_same_length(folded: str) -> str:
+    low = folded.lower()
+    if len(low) == len(folded):
         return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_FOLD))
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
 
 
 def _case_ok(alias: Alias, surface: str) -> bool:
     if alias.exact:
-        return surface.translate(_FOLD) == alias.text.translate(_FOLD)
+        return _fold(surface) == _fold(alias.text)
     if alias.kind == "block" or alias.text[:1].islower():  # "al-Qaeda" may open a sentence
         return True
     return surface[:1].isupper() or not surface[:1].isalpha()
@@ -234,21 +254,27 @@ def _case_ok(alias: Alias, surface: str) -> bool:
 
 def _raw_candidates(text: str) -> list[tuple[int, int, Alias]]:
     """Every boundary- and case-valid alias occurrence, before overlap resolution."""
-    low = _lower_same_length(text)
+    folded = _fold(text)
+    low = _lower_same_length(folded)
     n = len(text)
     out: list[tuple[int, int, Alias]] = []
-    for end_idx, (length, entries) in _automaton().iter(low):
-        start = end_idx - length + 1
-        end = end_idx + 1
-        if start > 0 and low[start - 1].isalnum():
-            continue
-        if end < n and low[end].isalnum():
-            continue
-        surface = text[start:end]
-        for a in entries:
-            if _case_ok(a, surface):
-                out.append((start, end, a))
-                break
+    low_auto, exact_auto = _automata()
+    for hay, auto in ((low, low_auto), (folded, exact_auto)):
+        for end_idx, (length, entries) in auto.iter(hay):
+            start = end_idx - length + 1
+            end = end_idx + 1
+            if start > 0 and low[start - 1].isalnum():
+                continue
+            if end < n and low[end].isalnum():
+                continue
+            if entries[0].exact:
+                out.append((start, end, entries[0]))
+                continue
+            surface = text[start:end]
+            for a in entries:
+                if _case_ok(a, surface):
+                    out.append((start, end, a))
+                    break
     return out
 
 
@@ -308,22 +334,15 @@ def _is_us_georgia(text: str, s: int, e: int, doc_us: bool) -> bool:
     return doc_us
 
 
-def _verb_positions(text: str, spans: list[tuple[int, int]]) -> list[int]:
-    """Offset of the first verb-ish token of each sentence (-1 when none)."""
+def _first_verb(text: str, s: int, e: int) -> int:
+    """Offset of the first verb-ish token in ``text[s:e]`` (-1 when none)."""
     sets = _sets()
     verbs, not_ed = sets["verb"], sets["not_verb_ed"]
-    out: list[int] = []
-    for s, e in spans:
-        pos = -1
-        for m in _TOKEN.finditer(text, s, e):
-            w = m.group(0)
-            if not w.islower():
-                continue
-            if w in verbs or (len(w) > 4 and w.endswith("ed") and w not in not_ed):
-                pos = m.start()
-                break
-        out.append(pos)
-    return out
+    for m in _LOWER_TOKEN.finditer(text, s, e):
+        w = m.group(0)
+        if w in verbs or (len(w) > 4 and w.endswith("ed") and w not in not_ed):
+            return m.start()
+    return -1
 
 
 def _role(text: str, s: int, e: int, verb_pos: int) -> str:
@@ -363,7 +382,10 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
     doc_us = any(w in text for w in _context()["us_state_doc"]) and not any(
         w in text for w in _context()["country_doc"]
     )
-    verb_pos = _verb_positions(text, spans)
+    verb_pos: dict[int, int] = {}  # sentence -> first verb, computed only where needed
+    identity = article is None or (
+        article.anchors in ((), ((0, 0),)) and (not article.raw_text or article.raw_text == text)
+    )
     out: list[Mention] = []
     for s, e, a in kept:
         if a.kind == "block":
@@ -379,8 +401,10 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
         if a.code == "GEO" and surface.lower() == "georgia" and _is_us_georgia(text, s, e, doc_us):
             continue
         si = max(0, bisect.bisect_right(starts, s) - 1)
-        role = _role(text, s, e, verb_pos[si] if si < len(verb_pos) else -1)
-        rs, re_ = article.raw_span(s, e) if article is not None else (s, e)
+        if si not in verb_pos:
+            verb_pos[si] = _first_verb(text, *spans[si]) if si < len(spans) else -1
+        role = _role(text, s, e, verb_pos[si])
+        rs, re_ = (s, e) if identity or article is None else article.raw_span(s, e)
         kind = a.kind
         out.append(
             Mention(

@@ -457,3 +457,12 @@ def test_seed_document_finds_states() -> None:
         pytest.skip("seed document absent")
     ms = find_actors_text(seeds[0].read_text(encoding="utf-8"))
     assert any(m.kind == "state" for m in ms)
+
+
+def test_cli_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from tension.cli import main
+
+    assert main(["actors", "--text", "Iran warned Pakistan."]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [(r[2], r[3], r[4]) for r in rows] == [("Iran", "IRN", "state"),
+                                                  ("Pakistan", "PAK", "state")]

@@ -19,6 +19,7 @@ from tension._types import TensionError
 COMMANDS: tuple[str, ...] = (
     "demo",
     "ingest",
+    "actors",
     "index",
     "plot",
     "report",

@@ -56,6 +56,8 @@ import json
 import logging
 import math
 import os
+import statistics
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +100,10 @@ TOP_K = 3  # evidence items kept per (dyad, period)
 CHUNK_ROWS = 100_000
 _COMPACT_EVERY = 32
 
+_EVIDENCE_KEYS = (
+    "signal", "source", "target", "modality", "sentence", "start", "end", "trigger",
+    "sentence_start", "trigger_start", "trigger_end",
+)
 _NEEDED = ("article_id", "dyad", "escalation_score", "date")
 _OPTIONAL = ("evidence", "cluster")
 
@@ -232,7 +238,10 @@ class _Aggregate:
                 continue
             bucket = self.evidence.setdefault((d, int(o)), [])
             for rank, item in enumerate(items):
-                bucket.append({**item, "score": float(xv), "article_id": ids[i], "_r": rank})
+                # keep only what the index and report show: memory is per dyad-period
+                kept_item = {k: item[k] for k in _EVIDENCE_KEYS if k in item}
+                kept_item.update(score=float(xv), article_id=ids[i], _r=rank)
+                bucket.append(kept_item)
             bucket.sort(key=lambda e: (-e["score"], e["_r"]))
             seen: set[tuple[str, str]] = set()
             kept = []
@@ -496,7 +505,7 @@ def _run(
     W = S = Q = 0.0
     prev_mu = math.nan
     prev_sigma = math.sqrt(sigma0_sq)
-    changes: list[tuple[int, float]] = []  # (period position, change) of covered periods
+    changes: deque[tuple[int, float]] = deque()  # (position, change) of recent covered periods
     for t in range(m):
         W, S, Q = lam * W, lam * S, lam * Q
         covered = n[t] >= min_articles
@@ -515,10 +524,12 @@ def _run(
         se[t] = math.sqrt(sigma_sq / W)
         if covered and not math.isnan(prev_mu):
             d = mu - prev_mu
-            hist = [c for p, c in changes if p >= t - window]
-            if len(hist) >= MIN_HISTORY:
-                med = float(np.median(hist))
-                mad = 1.4826 * float(np.median(np.abs(np.asarray(hist) - med)))
+            while changes and changes[0][0] < t - window:
+                changes.popleft()
+            if len(changes) >= MIN_HISTORY:
+                hist = [c for _, c in changes]
+                med = statistics.median(hist)
+                mad = 1.4826 * statistics.median([abs(c - med) for c in hist])
             else:
                 med, mad = 0.0, 0.0
             noise = math.sqrt(n[t]) * prev_sigma / W

@@ -30,7 +30,9 @@ from tension._taxonomy import SIGNALS, load_cues, load_taxonomy
 from tension._text import split_sentences
 from tension._types import MODALITIES, Article, Event, Mention
 
-__all__ = ["extract_signals", "SignalCounts", "text_quad_class", "article_signals"]
+__all__ = [
+    "extract_signals", "SignalCounts", "text_quad_class", "article_signals", "default_threshold",
+]
 
 log = logging.getLogger(__name__)
 
@@ -213,9 +215,9 @@ def _modality(
         return "negated", None
     candidates = []
     for kind in ("hedged", "threatened", "claimed", "called_for"):
-        m = found.get(kind)
-        if m is not None:
-            candidates.append((m.end, kind, m))
+        cue = found.get(kind)
+        if cue is not None:
+            candidates.append((cue.end, kind, cue))
     if conditional and found.get("threatened") is None and any(
         m.phrase in ("would", "will") for m in sent.modal if cs <= m.start < hit.start
     ):
@@ -415,6 +417,8 @@ def _is_background(low: str, sent: _Sent, ref_year: int | None) -> bool:
 def _as_article(article: Article | str) -> Article:
     if isinstance(article, Article):
         return article
+    if not str(article).strip():
+        return Article(id="text", text="", raw_text=str(article))
     try:
         from tension._io import as_articles
     except ImportError:  # pragma: no cover - ingestion layer missing
@@ -498,7 +502,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             pair = _update_pair(pair, ms)
             continue
         background = _is_background(low, st, ref_year)
-        seen: set[tuple[str, ...]] = set()
+        seen: set[tuple[str | None, ...]] = set()
         sent_events: list[Event] = []
         for h in sorted(st.triggers, key=lambda h: h.start):
             sig = h.name
@@ -507,6 +511,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if h.requires and h.requires not in st.groups:
                 continue
             modality, claim_cue = _modality(low, st, h, sig)
+            if sig in _SELF_MODAL and modality in ("threatened", "called_for"):
+                modality = "asserted"  # the threat or the call itself is what happened
             if sig == "hedged_or_negated_conflict" and modality not in (
                 "negated", "hedged", "denied"
             ):
@@ -645,9 +651,19 @@ def _counts_as_present(e: Event) -> bool:
     return e.modality in ("asserted", "claimed")
 
 
-def article_signals(events: Iterable[Event], threshold: float = 0.0) -> set[str]:
-    """The signals an article reports as current (asserted/claimed, not background)."""
-    return {e.signal for e in events if _counts_as_present(e) and e.confidence >= threshold}
+def default_threshold() -> float:
+    """Confidence at which an event counts at article level (the re-scorer's CV choice)."""
+    from tension._sentclf import load_rescorer
+
+    art = load_rescorer()
+    return float(art["threshold"]) if art is not None else 0.0
+
+
+def article_signals(events: Iterable[Event], threshold: float | None = None) -> set[str]:
+    """The signals an article reports as current (asserted/claimed, not background, and at
+    least ``threshold`` confident; default: the shipped re-scorer's threshold)."""
+    t = default_threshold() if threshold is None else threshold
+    return {e.signal for e in events if _counts_as_present(e) and e.confidence >= t}
 
 
 def text_quad_class(events: Iterable[Event]) -> str:

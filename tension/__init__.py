@@ -24,6 +24,12 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "read_articles": "tension._io",
     "find_actors": "tension._actors",
+    "extract_signals": "tension._signals",
+    "score": "tension._score",
+    "load_model": "tension._model",
+    "save_model": "tension._model",
+    "train": "tension._model",
+    "TensionModel": "tension._model",
     "tension_index": "tension._index",
 }
 
@@ -34,14 +40,25 @@ __all__ = [
     "Mention",
     "ModelError",
     "TensionError",
+    "TensionModel",
     "__version__",
-    *_LAZY,
+    "extract_signals",
+    "find_actors",
+    "load_model",
+    "read_articles",
+    "save_model",
+    "score",
+    "tension_index",
+    "train",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
     from tension._actors import find_actors
     from tension._index import tension_index
     from tension._io import read_articles
+    from tension._model import TensionModel, load_model, save_model, train
+    from tension._score import score
+    from tension._signals import extract_signals
 
 
 def __getattr__(name: str) -> Any:

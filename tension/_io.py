@@ -401,6 +401,10 @@ def _kind(path: str) -> str | None:
     return None
 
 
+# A folder's own documentation is not an article (seeds/README.md, a dump's LICENSE.txt).
+_DOC_NAMES = frozenset({"README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE"})
+
+
 def _read_path(src: str | os.PathLike[str], opts: _Opts) -> Iterator[_Rec | IngestError]:
     s = os.fspath(src)
     if s == "-":
@@ -410,7 +414,8 @@ def _read_path(src: str | os.PathLike[str], opts: _Opts) -> Iterator[_Rec | Inge
     if p.is_dir():
         files = sorted(
             (f for f in p.rglob("*") if f.is_file() and _kind(f.name) is not None
-             and not any(part.startswith(".") for part in f.relative_to(p).parts)),
+             and not any(part.startswith(".") for part in f.relative_to(p).parts)
+             and f.name.split(".")[0].upper() not in _DOC_NAMES),
             key=lambda f: f.relative_to(p).as_posix(),
         )
         if not files:

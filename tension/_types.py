@@ -40,7 +40,11 @@ MODALITIES: tuple[str, ...] = (
 )
 MentionKind = Literal["state", "organisation", "group"]
 QuadClass = Literal[
-    "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict", "statement"
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+    "statement",
 ]
 QUAD_CLASSES: tuple[str, ...] = (
     "statement",

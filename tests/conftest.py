@@ -18,7 +18,9 @@ SEED = ROOT / "seeds" / "000_6facbdc12a09933c.txt"
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not (SHARED / "data" / "news" / "train.jsonl").is_file():
-        pytest.skip(f"shared data not present at {SHARED} (only on the developers' machines and CI)")
+        pytest.skip(
+            f"shared data not present at {SHARED} (only on the developers' machines and CI)"
+        )
     return SHARED
 
 

@@ -326,3 +326,10 @@ def test_wire_copies_share_a_cluster(tmp_path: Path) -> None:
     arts = list(read_articles(_jsonl(tmp_path / "w.jsonl", rows), clusters=True))
     assert [a.cluster for a in arts] == ["s1", "s1", "s3"]
     assert all(a.cluster is None for a in read_articles(tmp_path / "w.jsonl"))
+
+
+def test_directory_skips_its_own_documentation(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("How these files were made.", encoding="utf-8")
+    (tmp_path / "LICENSE.txt").write_text("Some licence.", encoding="utf-8")
+    (tmp_path / "story.txt").write_text("Chile and Peru signed a fishing accord.", encoding="utf-8")
+    assert [a.id for a in read_articles(tmp_path)] == ["story.txt"]

@@ -46,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.ERROR if args.quiet else (logging.DEBUG if args.verbose > 1 else logging.INFO)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     # third-party libraries are chatty at INFO
     for noisy in ("mlflow", "alembic", "urllib3", "matplotlib", "py4j"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,188 @@
+"""Events to dyad features: one row per (article, dyad), every feature named.
+
+The input of this layer is a DataFrame of dyad rows (see ``DYAD_ROW_COLUMNS``) whose
+``events`` column holds the article's :class:`~tension._types.Event` list; the output is a
+numeric matrix a plain scikit-learn classifier can use. Which events count for a pair:
+
+* ``a_b`` / ``b_a``: the event's source is one side and its target (or, for force, the
+  location) the other side;
+* ``pair``: at least one side is source, target or location and no third state is;
+* ``third``: a third party (state or organisation) acts on the pair (restraint calls,
+  mediation) or the event has no actor at all but sits in a sentence naming a side.
+
+Events whose actors are all other states belong to other dyads and are ignored here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from tension._taxonomy import load_taxonomy
+from tension._types import Event
+
+__all__ = ["DyadFeaturizer", "DYAD_ROW_COLUMNS", "events_for_dyad", "MODALITY_GROUPS"]
+
+# Columns of the dyad-row frame that the scoring layer builds and this layer reads.
+DYAD_ROW_COLUMNS: tuple[str, ...] = (
+    "article_id",
+    "dyad",
+    "actor_a",
+    "actor_b",
+    "rank",
+    "salience",
+    "n_cooccur",
+    "in_title",
+    "in_lead",
+    "events",
+    "text",
+)
+
+# Modalities are grouped so that rare ones share statistical strength: what happened
+# (asserted, or claimed by one side), what did not or may not (negated, denied, hedged), and
+# what is threatened or demanded.
+MODALITY_GROUPS: dict[str, str] = {
+    "asserted": "act",
+    "claimed": "act",
+    "negated": "neg",
+    "denied": "neg",
+    "hedged": "neg",
+    "threatened": "threat",
+    "called_for": "threat",
+}
+_GROUPS = ("act", "neg", "threat")
+_DIRECTIONS = ("a_b", "b_a", "third")
+LEAD_SENTENCES = 3
+
+
+def _is_state(code: str | None) -> bool:
+    return code is not None and len(code) == 3 and code.isalpha() and code.isupper()
+
+
+def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event, str]]:
+    """Events that concern the pair (a, b), each with its direction (see module doc)."""
+    side = {a, b}
+    out: list[tuple[Event, str]] = []
+    for e in events:
+        if e.background:
+            continue
+        src, tgt, loc = e.source, e.target, e.location
+        if src in side:
+            other = tgt if tgt in side and tgt != src else None
+            if other is None and loc in side and loc != src:
+                other = loc
+            if other is not None:
+                out.append((e, "a_b" if src == a else "b_a"))
+                continue
+        states = {x for x in (src, tgt, loc) if _is_state(x)}
+        outsiders = states - side - set(e.third_parties)
+        if outsiders:
+            continue  # about another pair
+        if e.third_parties or (src and src not in side and not _is_state(src)):
+            out.append((e, "third"))
+        else:
+            out.append((e, "pair"))
+    return out
+
+
+class DyadFeaturizer(TransformerMixin, BaseEstimator):
+    """Named numeric features of a dyad row from its events.
+
+    Parameters
+    ----------
+    log_counts : bool
+        Use ``log1p`` of event counts (robust to one article repeating a story).
+    min_confidence : float
+        Events below this confidence are ignored.
+    """
+
+    def __init__(self, log_counts: bool = True, min_confidence: float = 0.0) -> None:
+        self.log_counts = log_counts
+        self.min_confidence = min_confidence
+
+    def fit(self, X: Any, y: Any = None) -> DyadFeaturizer:
+        tax = load_taxonomy()
+        self.signals_ = list(tax)
+        self.families_ = sorted({spec.family for spec in tax.values()})
+        names: list[str] = []
+        for s in self.signals_:
+            names += [f"{s}__{g}" for g in _GROUPS]
+            names.append(f"{s}__lead")
+        for fam in self.families_:
+            names += [f"{fam}__{d}" for d in _DIRECTIONS]
+        names += [
+            "intensity__max_conflict",
+            "intensity__max_cooperation",
+            "intensity__net_weight",
+            "casualties__log",
+            "events__n",
+            "events__n_pair",
+            "dyad__salience",
+            "dyad__rank1",
+            "dyad__cooccur_log",
+            "dyad__in_title",
+            "dyad__in_lead",
+        ]
+        self.feature_names_out_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = 1
+        return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return self.feature_names_out_
+
+    def transform(self, X: Any) -> np.ndarray:
+        tax = load_taxonomy()
+        index = {n: i for i, n in enumerate(self.feature_names_out_)}
+        rows = _as_records(X)
+        out = np.zeros((len(rows), len(index)), dtype=float)
+        for i, row in enumerate(rows):
+            a, b = row.get("actor_a") or "", row.get("actor_b") or ""
+            events = [e for e in (row.get("events") or []) if e.confidence >= self.min_confidence]
+            pair_events = events_for_dyad(events, a, b)
+            f = out[i]
+            max_conf = 0.0
+            max_coop = 0.0
+            net = 0.0
+            cas = 0
+            for e, direction in pair_events:
+                spec = tax.get(e.signal)
+                if spec is None:
+                    continue
+                group = MODALITY_GROUPS.get(e.modality, "neg")
+                f[index[f"{e.signal}__{group}"]] += 1
+                if group == "act":
+                    if e.sentence_index < LEAD_SENTENCES:
+                        f[index[f"{e.signal}__lead"]] += 1
+                    if direction != "pair":
+                        f[index[f"{spec.family}__{direction}"]] += 1
+                    w = spec.weight
+                    max_conf = max(max_conf, -w)
+                    max_coop = max(max_coop, w)
+                    net += w
+                    if e.casualties:
+                        cas = max(cas, e.casualties)
+            if self.log_counts:
+                np.log1p(f, out=f)
+            f[index["intensity__max_conflict"]] = max_conf / 10.0
+            f[index["intensity__max_cooperation"]] = max_coop / 10.0
+            f[index["intensity__net_weight"]] = math.copysign(math.log1p(abs(net)), net) / 3.0
+            f[index["casualties__log"]] = math.log1p(cas) / 3.0
+            f[index["events__n"]] = math.log1p(len(events))
+            f[index["events__n_pair"]] = math.log1p(len(pair_events))
+            f[index["dyad__salience"]] = float(row.get("salience") or 0.0)
+            f[index["dyad__rank1"]] = 1.0 if row.get("rank") == 1 else 0.0
+            f[index["dyad__cooccur_log"]] = math.log1p(float(row.get("n_cooccur") or 0))
+            f[index["dyad__in_title"]] = float(bool(row.get("in_title")))
+            f[index["dyad__in_lead"]] = float(bool(row.get("in_lead")))
+        return out
+
+
+def _as_records(X: Any) -> Sequence[dict[str, Any]]:
+    if isinstance(X, pd.DataFrame):
+        return X.to_dict("records")  # type: ignore[return-value]
+    return [dict(r) for r in X]

@@ -1,0 +1,487 @@
+"""Features to score: the scikit-learn pipeline, training, and the model file with its card.
+
+The estimator is a plain scikit-learn ``Pipeline``: named signal features
+(:class:`~tension._features.DyadFeaturizer`) beside TF-IDF text features of the article,
+into a multinomial logistic regression whose probabilities are calibrated. A
+:class:`TensionModel` wraps the fitted pipeline with its card (version, data fingerprints,
+metrics, library versions) and knows how to score articles into the contract.
+
+A joblib file is code: :func:`load_model` checks the file's sha256 against its card, and the
+card's ``source`` against the trusted sources, before anything is unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tension._types import Article, ModelError
+
+__all__ = [
+    "TensionModel",
+    "ModelParams",
+    "build_pipeline",
+    "load_model",
+    "save_model",
+    "train",
+    "labelled_rows",
+    "LabelledArticle",
+    "read_labelled",
+    "MODEL_NAME",
+    "default_model_path",
+    "file_sha256",
+]
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "tension-escalation"
+MODEL_FILE = f"{MODEL_NAME}.joblib"
+CARD_FILE = f"{MODEL_NAME}.card.json"
+FORMAT_VERSION = 1
+# Sources whose model cards load_model accepts without trusted=... : models this package
+# built (the shipped one, or one a user trained with tension.train / experiments/train.py).
+TRUSTED_SOURCES = ("tension",)
+
+SIGNAL_COLUMNS = [
+    "events",
+    "actor_a",
+    "actor_b",
+    "rank",
+    "salience",
+    "n_cooccur",
+    "in_title",
+    "in_lead",
+]
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """Hyperparameters of the escalation pipeline (the config files of experiments/ set them)."""
+
+    C: float = 0.5
+    text_weight: float = 1.0  # multiplies the TF-IDF block; 0 = signals only
+    text_ngram_max: int = 2
+    text_min_df: int = 2
+    class_weight: str | None = "balanced"
+    calibration: str = "sigmoid"  # "sigmoid", "isotonic" or "none"
+    calibration_folds: int = 5
+    level_rule: str = "argmax"  # how `level` follows from p0..p4: "argmax" or "expected"
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelParams:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(d) - known
+        if unknown:
+            raise ModelError(f"unknown model parameter(s): {', '.join(sorted(unknown))}")
+        return cls(**d)
+
+
+def build_pipeline(params: ModelParams | None = None) -> Any:
+    """The unfitted scikit-learn pipeline for ``params``."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MaxAbsScaler
+
+    from tension._features import DyadFeaturizer
+
+    p = params or ModelParams()
+    blocks: list[tuple[str, Any, Any]] = [
+        (
+            "signals",
+            Pipeline([("events", DyadFeaturizer()), ("scale", MaxAbsScaler())]),
+            SIGNAL_COLUMNS,
+        )
+    ]
+    weights = {"signals": 1.0}
+    if p.text_weight > 0:
+        blocks.append(
+            (
+                "text",
+                TfidfVectorizer(
+                    sublinear_tf=True,
+                    ngram_range=(1, p.text_ngram_max),
+                    min_df=p.text_min_df,
+                    max_features=50000,
+                ),
+                "text",
+            )
+        )
+        weights["text"] = p.text_weight
+    features = ColumnTransformer(blocks, transformer_weights=weights)
+    clf: Any = LogisticRegression(C=p.C, max_iter=5000, class_weight=p.class_weight)
+    if p.calibration != "none":
+        clf = CalibratedClassifierCV(
+            clf, method=p.calibration, cv=p.calibration_folds, ensemble=False
+        )
+    return Pipeline([("features", features), ("classifier", clf)])
+
+
+class TensionModel:
+    """A fitted escalation pipeline with its card; scores articles into the contract."""
+
+    def __init__(self, pipeline: Any, card: dict[str, Any] | None = None) -> None:
+        self.pipeline = pipeline
+        self.card: dict[str, Any] = dict(card or {})
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "unversioned"))
+
+    @property
+    def params(self) -> ModelParams:
+        return ModelParams.from_dict(self.card.get("params", {}))
+
+    def predict_proba(self, rows: pd.DataFrame) -> np.ndarray:
+        """Calibrated P(level = 0..4) for dyad rows (columns of ``DYAD_ROW_COLUMNS``)."""
+        proba = self.pipeline.predict_proba(rows)
+        classes = list(self.pipeline.classes_)
+        out = np.zeros((len(rows), 5))
+        for j, c in enumerate(classes):
+            out[:, int(c)] = proba[:, j]
+        return out
+
+    def level_from_proba(self, proba: np.ndarray) -> np.ndarray:
+        if self.params.level_rule == "expected":
+            return np.clip(np.rint(proba @ np.arange(5)), 0, 4).astype(int)
+        return proba.argmax(axis=1)
+
+    def score(self, articles: Any, **read_options: Any) -> pd.DataFrame:
+        """Score articles (anything :func:`tension.score` accepts) with this model."""
+        from tension._score import score
+
+        return score(articles, model=self, **read_options)
+
+    def feature_names(self) -> list[str]:
+        return [str(n) for n in self.pipeline.named_steps["features"].get_feature_names_out()]
+
+    def coefficients(self) -> pd.DataFrame:
+        """Per-feature, per-level coefficients (averaged over calibration folds)."""
+        clf = self.pipeline.named_steps["classifier"]
+        ests = [c.estimator for c in getattr(clf, "calibrated_classifiers_", [])] or [clf]
+        coef = np.mean([e.coef_ for e in ests], axis=0)
+        classes = [int(c) for c in ests[0].classes_]
+        return pd.DataFrame(
+            coef.T, index=self.feature_names(), columns=[f"level_{c}" for c in classes]
+        )
+
+    def __repr__(self) -> str:
+        return f"TensionModel(version={self.version!r})"
+
+
+# --------------------------------------------------------------------------- training data
+
+
+@dataclass(frozen=True)
+class LabelledArticle:
+    article: Article
+    dyad: tuple[str, str] | None
+    level: int | None
+    episode: str
+    signals: tuple[str, ...] = ()
+
+
+def read_labelled(path: str | os.PathLike[str]) -> list[LabelledArticle]:
+    """Labelled articles in the shared format (id, episode, title, text, dyad, level, signals)."""
+    from tension._clean import clean_text
+    from tension._types import IngestError
+
+    out: list[LabelledArticle] = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise IngestError(f"malformed JSON: {exc.msg}", path=str(path), line=n) from exc
+            for key in ("id", "text"):
+                if not isinstance(rec.get(key), str) or not rec[key].strip():
+                    raise IngestError("missing or empty", path=str(path), line=n, field=key)
+            level = rec.get("level")
+            if level is not None and level not in (0, 1, 2, 3, 4):
+                raise IngestError(
+                    f"level must be 0-4 or null, got {level!r}",
+                    path=str(path),
+                    line=n,
+                    field="level",
+                )
+            dyad = rec.get("dyad")
+            if dyad is not None:
+                if not (
+                    isinstance(dyad, list)
+                    and len(dyad) == 2
+                    and all(isinstance(c, str) for c in dyad)
+                ):
+                    raise IngestError(
+                        "dyad must be a list of two ISO3 codes or null",
+                        path=str(path),
+                        line=n,
+                        field="dyad",
+                    )
+                dyad = tuple(sorted(dyad))
+            text, anchors = clean_text(rec["text"])
+            art = Article(
+                id=rec["id"],
+                text=text,
+                raw_text=rec["text"],
+                anchors=anchors,
+                title=rec.get("title"),
+                date=rec.get("date"),
+                origin=f"{path}:{n}",
+            )
+            out.append(
+                LabelledArticle(
+                    art,
+                    dyad,
+                    level,
+                    str(rec.get("episode") or rec["id"]),
+                    tuple(rec.get("signals") or ()),
+                )
+            )
+    return out
+
+
+def labelled_rows(items: Sequence[LabelledArticle]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Dyad rows for the gold dyad of every labelled article that has one: (rows, y, groups).
+
+    The gold pair's row is built even when the dyad ranking missed it, so the level model
+    learns from every label; its rank and salience then say the ranking missed it.
+    """
+    from tension._score import analyse, dyad_row
+
+    rows: list[dict[str, Any]] = []
+    y: list[int] = []
+    groups: list[str] = []
+    for item in items:
+        if item.dyad is None or item.level is None:
+            continue
+        an = analyse(item.article)
+        found = next((d for d in an.dyads if (d.actor_a, d.actor_b) == item.dyad), None)
+        rows.append(dyad_row(an, item.dyad[0], item.dyad[1], found))
+        y.append(item.level)
+        groups.append(item.episode)
+    return pd.DataFrame(rows), np.asarray(y, dtype=int), np.asarray(groups)
+
+
+def train(
+    data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Sequence[LabelledArticle],
+    params: ModelParams | dict[str, Any] | None = None,
+    *,
+    version: str | None = None,
+) -> TensionModel:
+    """Fit the escalation model on labelled JSONL file(s) (the shared format) or records."""
+    if isinstance(params, dict):
+        params = ModelParams.from_dict(params)
+    params = params or ModelParams()
+    items, fingerprints = _load_training(data)
+    rows, y, _ = labelled_rows(items)
+    if len(set(y)) < 2:
+        raise ModelError("training data needs at least two different levels")
+    pipe = build_pipeline(params).fit(rows, y)
+    from tension import __version__
+    from tension._features import DyadFeaturizer
+
+    card = {
+        "name": MODEL_NAME,
+        "format_version": FORMAT_VERSION,
+        "version": version or f"{__version__}-dev",
+        "source": "tension",
+        "package_version": __version__,
+        "params": params.to_dict(),
+        "training_data": fingerprints,
+        "n_train_rows": int(len(y)),
+        "label_distribution": {str(k): int((y == k).sum()) for k in range(5)},
+        "libraries": library_versions(),
+        "signal_features": [str(n) for n in DyadFeaturizer().fit(None).get_feature_names_out()],
+    }
+    return TensionModel(pipe, card)
+
+
+def _load_training(data: Any) -> tuple[list[LabelledArticle], list[dict[str, Any]]]:
+    if isinstance(data, (str, os.PathLike)):
+        data = [data]
+    data = list(data)
+    if data and isinstance(data[0], LabelledArticle):
+        return data, []
+    items: list[LabelledArticle] = []
+    prints = []
+    for path in data:
+        got = read_labelled(path)
+        items += got
+        prints.append(fingerprint(path, got))
+    return items, prints
+
+
+def fingerprint(
+    path: str | os.PathLike[str], items: Sequence[LabelledArticle] | None = None
+) -> dict[str, Any]:
+    """sha256, row count and label distribution of a training file."""
+    items = read_labelled(path) if items is None else items
+    levels = [i.level for i in items]
+    return {
+        "path": os.fspath(path),
+        "sha256": file_sha256(path),
+        "rows": len(items),
+        "labels": {str(k): levels.count(k) for k in (0, 1, 2, 3, 4)} | {"null": levels.count(None)},
+    }
+
+
+def library_versions() -> dict[str, str]:
+    import joblib
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+# --------------------------------------------------------------------------- files
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def save_model(model: TensionModel, directory: str | os.PathLike[str]) -> Path:
+    """Write ``<dir>/tension-escalation.joblib`` and its card (with its sha256) atomically."""
+    import joblib
+
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    target = d / MODEL_FILE
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".joblib")
+    os.close(fd)
+    try:
+        joblib.dump(model.pipeline, tmp, compress=3)
+        model.card["sha256"] = file_sha256(tmp)
+        model.card["file"] = MODEL_FILE
+        card_tmp = d / f".tmp-{CARD_FILE}"
+        card_tmp.write_text(json.dumps(model.card, indent=2, sort_keys=True, default=str) + "\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is meant to be shared
+        os.replace(tmp, target)
+        os.replace(card_tmp, d / CARD_FILE)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def default_model_path() -> Path:
+    """The shipped model: $TENSION_MODEL, the checkout's models/, or the install's share/."""
+    env = os.environ.get("TENSION_MODEL")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent / "models"
+    if (here / CARD_FILE).is_file():
+        return here
+    return Path(sys.prefix) / "share" / "tension" / "models"
+
+
+def load_model(
+    location: str | os.PathLike[str] | None = None, *, trusted: Iterable[str] = ()
+) -> TensionModel:
+    """Load a model: the shipped one (default), a folder or ``.joblib`` path with its card, or an
+    mlflow URI (``models:/name@alias``, ``runs:/...``).
+
+    Nothing is unpickled before the file's sha256 matches its card and the card's source is
+    trusted (``"tension"`` or one listed in ``trusted``); a model built with other library
+    versions or another feature set is refused with a message saying how to fix it.
+    """
+    if location is not None and str(location).startswith(
+        ("models:/", "runs:/", "mlflow-artifacts:/")
+    ):
+        from tension._tracking import load_registered
+
+        return load_registered(str(location), trusted=trusted)
+    path = Path(location) if location is not None else default_model_path()
+    if path.is_dir():
+        card_path, file_path = path / CARD_FILE, path / MODEL_FILE
+    else:
+        file_path = path
+        card_path = path.with_name(path.name.removesuffix(".joblib") + ".card.json")
+    if not file_path.is_file():
+        raise ModelError(
+            f"no model file at {file_path}; train one with `python experiments/train.py` "
+            "or pass the folder of a trained model"
+        )
+    if not card_path.is_file():
+        raise ModelError(
+            f"{file_path}: no model card {card_path.name} beside it; refusing to unpickle"
+        )
+    card = json.loads(card_path.read_text())
+    verify_card(card, file_path, trusted=trusted)
+    import joblib
+
+    pipeline = joblib.load(file_path)
+    return TensionModel(pipeline, card)
+
+
+def verify_card(card: dict[str, Any], file_path: Path, *, trusted: Iterable[str] = ()) -> None:
+    """Refuse (ModelError) a model file that does not match its card or this package."""
+    want = card.get("sha256")
+    got = file_sha256(file_path)
+    if want != got:
+        raise ModelError(
+            f"{file_path}: sha256 {got[:12]}... does not match its card ({str(want)[:12]}...); "
+            "the file was changed or replaced. Re-export it with tension.save_model or fetch the "
+            "original; it was NOT loaded"
+        )
+    source = card.get("source")
+    if source not in (*TRUSTED_SOURCES, *trusted):
+        raise ModelError(
+            f"{file_path}: model source {source!r} is not trusted; a joblib file runs code when "
+            f"loaded. If you trust it, pass load_model(..., trusted=[{source!r}])"
+        )
+    if card.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{file_path}: model format {card.get('format_version')!r}, this package reads "
+            f"{FORMAT_VERSION}; retrain with this version (python experiments/train.py)"
+        )
+    libs = card.get("libraries", {})
+    import sklearn
+
+    built = str(libs.get("scikit-learn", ""))
+    if built.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise ModelError(
+            f"{file_path}: built with scikit-learn {built}, this environment has "
+            f"{sklearn.__version__}; install scikit-learn=={built} or retrain "
+            "(python experiments/train.py)"
+        )
+    from tension._features import DyadFeaturizer
+
+    names = card.get("signal_features")
+    if names is not None:
+        have = list(DyadFeaturizer().fit(None).get_feature_names_out())
+        if list(names) != have:
+            raise ModelError(
+                f"{file_path}: the model's signal features differ from this package's taxonomy "
+                f"({len(names)} vs {len(have)} features); retrain it with this version"
+            )

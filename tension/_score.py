@@ -1,0 +1,221 @@
+"""Articles to dyad rows to the scoring contract (``SCORE_COLUMNS``).
+
+``analyse`` runs the text layers once per article (actors, signals, candidate dyads) and
+returns the dyad rows the model scores; ``score`` turns the model's probabilities into the
+contract rows. Batch scoring, the mlflow pyfunc model and Spark all call ``score_articles``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tension._types import SCORE_COLUMNS, Article, Event, Mention
+
+if TYPE_CHECKING:
+    from tension._model import TensionModel
+
+__all__ = ["Analysis", "analyse", "dyad_rows", "score", "score_articles", "EVIDENCE_MAX"]
+
+logger = logging.getLogger(__name__)
+
+EVIDENCE_MAX = 5  # events listed per row
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What the text layers found in one article."""
+
+    article: Article
+    mentions: list[Mention]
+    events: list[Event]
+    dyads: list[Any] = field(default_factory=list)  # tension._dyads.Dyad
+
+
+def analyse(article: Article) -> Analysis:
+    """Run actor resolution, signal extraction and dyad ranking on one article."""
+    from tension._actors import find_actors
+    from tension._dyads import candidate_dyads
+    from tension._signals import extract_signals
+
+    mentions = find_actors(article)
+    events = extract_signals(article, mentions)
+    dyads = candidate_dyads(article, mentions, events)
+    return Analysis(article, mentions, events, dyads)
+
+
+def _dyad_text(art: Article, sentence_indices: Sequence[int] | None) -> str:
+    """Title plus the sentences that name either side (the whole text when unknown)."""
+    title = art.title or ""
+    if not sentence_indices:
+        return f"{title}\n{art.text}"
+    from tension._text import split_sentences
+
+    spans = split_sentences(art.text)
+    keep = set(sentence_indices)
+    body = " ".join(art.text[s:e] for i, (s, e) in enumerate(spans) if i in keep)
+    return f"{title}\n{body}"
+
+
+def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
+    """The feature-layer row for the pair (a, b) of one analysed article."""
+    from tension._dyads import dyad_key
+
+    a, b = sorted((a, b))
+    return {
+        "article_id": an.article.id,
+        "dyad": dyad_key(a, b),
+        "actor_a": a,
+        "actor_b": b,
+        "rank": getattr(dyad, "rank", 0),
+        "salience": getattr(dyad, "salience", 0.0),
+        "n_cooccur": getattr(dyad, "n_cooccur", 0),
+        "in_title": getattr(dyad, "in_title", False),
+        "in_lead": getattr(dyad, "in_lead", False),
+        "events": an.events,
+        "text": _dyad_text(an.article, None),
+    }
+
+
+def _linked(an: Analysis, a: str, b: str) -> bool:
+    from tension._features import events_for_dyad
+
+    return any(
+        d != "pair" or {e.source, e.target} == {a, b}
+        for e, d in events_for_dyad(an.events, a, b)
+        if d in ("a_b", "b_a")
+    )
+
+
+def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
+    """One row per candidate dyad: the main pair, plus every other pair that shares a sentence
+    or an event (two states merely named apart in one article are not a dyad)."""
+    return [
+        dyad_row(an, d.actor_a, d.actor_b, d)
+        for d in an.dyads
+        if d.rank == 1 or d.n_cooccur > 0 or _linked(an, d.actor_a, d.actor_b)
+    ]
+
+
+def _evidence(events: Sequence[Event], a: str, b: str) -> tuple[dict[str, int], list[dict]]:
+    from tension._features import events_for_dyad
+
+    pair = events_for_dyad(events, a, b)
+    counts: dict[str, int] = {}
+    for e, _ in pair:
+        if e.modality in ("asserted", "claimed"):
+            counts[e.signal] = counts.get(e.signal, 0) + 1
+    # strongest first: asserted over the rest, then by |prior weight|, then text order
+    ranked = sorted(
+        pair,
+        key=lambda t: (
+            t[0].modality not in ("asserted", "claimed"),
+            -abs(t[0].weight),
+            -t[0].confidence,
+            t[0].start,
+        ),
+    )
+    evidence = [
+        {
+            "signal": e.signal,
+            "source": e.source,
+            "target": e.target,
+            "modality": e.modality,
+            "sentence": e.sentence,
+            "start": e.sentence_start,
+            "end": e.sentence_end,
+            "trigger_start": e.start,
+            "trigger_end": e.end,
+        }
+        for e, _ in ranked[:EVIDENCE_MAX]
+    ]
+    return counts, evidence
+
+
+def score_articles(articles: Iterable[Article], model: TensionModel) -> pd.DataFrame:
+    """Score already-read articles into the contract's rows (every article accounted for)."""
+    analyses = [analyse(a) for a in articles]
+    return score_analyses(analyses, model)
+
+
+def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    feats: list[dict[str, Any]] = []
+    owner: list[int] = []
+    for an in analyses:
+        drows = dyad_rows(an)
+        if not drows:
+            rows.append(_no_dyad_row(an, model))
+            continue
+        for r in drows:
+            owner.append(len(rows))
+            feats.append(r)
+            rows.append({})
+    if feats:
+        proba = model.predict_proba(pd.DataFrame(feats, columns=list(feats[0])))
+        by_id = {an.article.id: an for an in analyses}
+        for k, (r, p) in enumerate(zip(feats, proba, strict=True)):
+            an = by_id[r["article_id"]]
+            counts, evidence = _evidence(an.events, r["actor_a"], r["actor_b"])
+            expected = float(np.dot(p, np.arange(5)))
+            rows[owner[k]] = {
+                "article_id": r["article_id"],
+                "dyad": r["dyad"],
+                "actor_a": r["actor_a"],
+                "actor_b": r["actor_b"],
+                "rank": int(r["rank"]),
+                "salience": float(r["salience"]),
+                "escalation_score": round(25.0 * expected, 2),
+                "level": int(model.level_from_proba(p[None, :])[0]),
+                **{f"p{i}": round(float(p[i]), 4) for i in range(5)},
+                "signals": counts,
+                "evidence": evidence,
+                "date": an.article.date,
+                "model_version": model.version,
+                "reason": "",
+            }
+    frame = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
+    frame["rank"] = frame["rank"].astype("Int64")
+    frame["level"] = frame["level"].astype("Int64")
+    return frame
+
+
+def _no_dyad_row(an: Analysis, model: TensionModel) -> dict[str, Any]:
+    return {
+        "article_id": an.article.id,
+        "dyad": "",
+        "actor_a": "",
+        "actor_b": "",
+        "rank": None,
+        "salience": None,
+        "escalation_score": np.nan,
+        "level": None,
+        **{f"p{i}": np.nan for i in range(5)},
+        "signals": {},
+        "evidence": [],
+        "date": an.article.date,
+        "model_version": model.version,
+        "reason": "no_dyad",
+    }
+
+
+def score(
+    articles: Any, model: TensionModel | str | None = None, **read_options: Any
+) -> pd.DataFrame:
+    """Score articles: one row per (article, dyad) with the columns of ``SCORE_COLUMNS``.
+
+    ``articles`` may be article text, a path, a DataFrame, dicts, :class:`Article` objects or
+    a list of any of those; ``read_options`` go to :func:`tension.read_articles`. ``model``
+    defaults to the shipped model (see :func:`tension.load_model`).
+    """
+    from tension._io import as_articles
+    from tension._model import TensionModel, load_model
+
+    if not isinstance(model, TensionModel):
+        model = load_model(model)
+    return score_articles(as_articles(articles, **read_options), model)

@@ -105,7 +105,9 @@ def score(feats: Iterable[dict[str, float]], art: dict[str, Any]) -> list[float]
     b = float(art["intercept"])
     out = []
     for f in feats:
-        z = b + sum(coef[_hash(k)] * v for k, v in f.items())
+        idx = np.fromiter((_hash(k) for k in f), dtype=np.int64, count=len(f))
+        vals = np.fromiter(f.values(), dtype=np.float64, count=len(f))
+        z = b + float(coef[idx] @ vals)
         out.append(1.0 / (1.0 + np.exp(-z)))
     return out
 

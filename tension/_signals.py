@@ -93,6 +93,7 @@ class _Sent:
     blocked: set[str] = field(default_factory=set)
     block_hits: list[_Hit] = field(default_factory=list)
     background_cue: bool = False
+    clause_breaks: list[tuple[int, int]] | None = None
 
 
 # ---------------------------------------------------------------- automaton (module cache)
@@ -173,12 +174,27 @@ def _scan(low: str) -> list[_Hit]:
 # ---------------------------------------------------------------- helpers
 
 
-def _clause_start(low: str, sent_start: int, pos: int) -> int:
-    best = sent_start
-    for b in _CLAUSE_BREAKS:
-        i = low.rfind(b, sent_start, pos)
-        if i > best:
-            best = i + len(b)
+def _breaks(low: str, sent: _Sent) -> list[tuple[int, int]]:
+    """Clause breaks of a sentence as (start, end) spans, computed once per sentence."""
+    if sent.clause_breaks is None:
+        found = []
+        for b in _CLAUSE_BREAKS:
+            i = low.find(b, sent.start, sent.end)
+            while i >= 0:
+                found.append((i, i + len(b)))
+                i = low.find(b, i + 1, sent.end)
+        found.sort()
+        sent.clause_breaks = found
+    return sent.clause_breaks
+
+
+def _clause_start(low: str, sent: _Sent, pos: int) -> int:
+    best = sent.start
+    for s, e in _breaks(low, sent):
+        if s >= pos:
+            break
+        if e <= pos:
+            best = max(best, e)
     return best
 
 
@@ -186,7 +202,7 @@ def _modality(
     low: str, sent: _Sent, hit: _Hit, signal: str
 ) -> tuple[str, _Hit | None]:
     """Modality of a trigger and the claim cue (for the speaker) when it is a claim."""
-    cs = _clause_start(low, sent.start, hit.start)
+    cs = _clause_start(low, sent, hit.start)
     found: dict[str, _Hit] = {}
     for m in sent.modal:
         if m.end > hit.start or m.start < cs:
@@ -273,21 +289,19 @@ _LOC = re.compile(r"(?:\bin|\binside|\bon|\binto|\bwithin|\bover|\bacross)\s+(?:
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
 
 
-def _clause_end(low: str, pos: int, sent_end: int) -> int:
-    best = sent_end
-    for br in _CLAUSE_BREAKS:
-        i = low.find(br, pos, sent_end)
-        if 0 <= i < best:
-            best = i
-    return best
+def _clause_end(low: str, sent: _Sent, pos: int) -> int:
+    for s, _ in _breaks(low, sent):
+        if s >= pos:
+            return s
+    return sent.end
 
 
 def _attribute(
     low: str, sent: _Sent, hit: _Hit, ms: list[Mention], speaker: Mention | None
 ) -> tuple[str | None, str | None, str | None]:
     """(source, target, location) from the state mentions of the trigger's clause."""
-    cs = _clause_start(low, sent.start, hit.start)
-    ce = _clause_end(low, hit.end, sent.end)
+    cs = _clause_start(low, sent, hit.start)
+    ce = _clause_end(low, sent, hit.end)
     states = [m for m in _states(ms) if m is not speaker]
     before = [m for m in states if m.clean_end <= hit.start and m.clean_start >= cs]
     after = [m for m in states if m.clean_start >= hit.end and m.clean_end <= ce]
@@ -594,8 +608,8 @@ def _inside(h: _Hit, ms: list[Mention]) -> bool:
 
 def _anaphor_before(low: str, sent: _Sent, hit: _Hit) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
-    cs = _clause_start(low, sent.start, hit.start)
-    ce = _clause_end(low, hit.end, sent.end)
+    cs = _clause_start(low, sent, hit.start)
+    ce = _clause_end(low, sent, hit.end)
     seg = low[cs:ce]
     return any(a in seg for a in _PAIR_ANAPHORS)
 

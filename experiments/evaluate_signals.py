@@ -1,0 +1,262 @@
+"""Evaluate signal extraction; logs to mlflow (experiment "tension-signals") and prints tables.
+
+    .venv/bin/python experiments/evaluate_signals.py [--shared ../shared] [--skip-icbe]
+
+1. Article-level signal detection on ../shared/data/news/train.jsonl: the rules plus the learned
+   re-scorer, re-trained inside 5-fold cross-validation grouped by `episode` (the shipped
+   artifact is NOT used, it has seen every record). Rules-only figures are printed beside it.
+   Caveat: the cue lexicon itself was written while looking at errors on this file, so the
+   rule part is not independent of it; the held-back evaluation set is the honest test.
+2. Sentence-level CAMEO quad class (5 classes) on conflibert_cameo_pentaclass/cameo_class_train.tsv,
+   5-fold stratified CV macro-F1: (a) our extractor's text quad class (no training on this data),
+   (b) TF-IDF word 1-2 + char 2-5 + logistic regression, (c) (b) plus our per-signal event counts.
+3. ICBe (train+valid): sentences with a coded interstate action; family agreement and actor-pair
+   agreement of the extracted events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_signal_rescorer import (  # noqa: E402
+    candidates,
+    cv_probs,
+    load_news,
+    micro_f1,
+    sets_at,
+)
+
+from tension._signals import _counts_as_present, _extract, text_quad_class  # noqa: E402
+from tension._taxonomy import SIGNALS, load_taxonomy  # noqa: E402
+from tension._types import QUAD_CLASSES, Article  # noqa: E402
+
+PENTA = ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict",
+         "material_conflict"]
+
+
+def per_signal(pred, gold):
+    rows = []
+    for s in SIGNALS:
+        tp = sum(s in p and s in g for p, g in zip(pred, gold, strict=True))
+        fp = sum(s in p and s not in g for p, g in zip(pred, gold, strict=True))
+        fn = sum(s not in p and s in g for p, g in zip(pred, gold, strict=True))
+        P = tp / max(1, tp + fp)
+        R = tp / max(1, tp + fn)
+        F = 2 * P * R / max(1e-9, P + R)
+        rows.append((s, tp + fn, P, R, F))
+    return rows
+
+
+def article_level(shared: Path, log) -> dict[str, float]:
+    recs = load_news(shared)
+    golds = [set(r["signals"]) for r in recs]
+    groups = np.asarray([r["episode"] for r in recs])
+    t0 = time.perf_counter()
+    events = candidates(recs)
+    log(f"rule extraction incl. actors: {len(recs) / (time.perf_counter() - t0):.0f} articles/s")
+    rules = [{e.signal for e in evs if _counts_as_present(e)} for evs in events]
+    oof = cv_probs(events, golds, groups, C=1.0)
+    # threshold picked inside CV would be nested; a fixed grid point chosen on OOF is reported
+    # with the rules-only figure beside it so the gain is visible.
+    grid = np.round(np.arange(0.2, 0.61, 0.05), 2)
+    scores = {float(t): micro_f1(sets_at(events, oof, t), golds) for t in grid}
+    t = max(scores, key=lambda k: scores[k])
+    pred = sets_at(events, oof, t)
+    table = per_signal(pred, golds)
+    tp = sum(len(p & g) for p, g in zip(pred, golds, strict=True))
+    fp = sum(len(p - g) for p, g in zip(pred, golds, strict=True))
+    fn = sum(len(g - p) for p, g in zip(pred, golds, strict=True))
+    out = {
+        "article_micro_f1": scores[t],
+        "article_micro_precision": tp / max(1, tp + fp),
+        "article_micro_recall": tp / max(1, tp + fn),
+        "article_threshold": t,
+        "article_rules_only_micro_f1": micro_f1(rules, golds),
+        "article_macro_f1_n10": float(np.mean([r[4] for r in table if r[1] >= 10])),
+        "article_signals_n10_below_0.60": float(sum(r[4] < 0.6 for r in table if r[1] >= 10)),
+    }
+    log("\nArticle-level signal detection, train.jsonl, 5-fold CV grouped by episode")
+    log(f"micro P {out['article_micro_precision']:.3f} R {out['article_micro_recall']:.3f} "
+        f"F1 {out['article_micro_f1']:.3f} (threshold {t}); rules only F1 "
+        f"{out['article_rules_only_micro_f1']:.3f}")
+    log("| signal | gold articles | precision | recall | F1 |\n|---|---|---|---|---|")
+    for s, n, P, R, F in table:
+        log(f"| {s} | {n} | {P:.2f} | {R:.2f} | {F:.2f} |")
+        out[f"f1_{s}"] = F
+    return out
+
+
+def _events_for_sentences(sentences: list[str]):
+    from tension._actors import find_actors
+
+    evs = []
+    for i, s in enumerate(sentences):
+        a = Article(id=str(i), text=s, raw_text=s)
+        evs.append(_extract(a, find_actors(a)))
+    return evs
+
+
+def quad_class(shared: Path, log) -> dict[str, float]:
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import FeatureUnion
+
+    path = shared / "data" / "external" / "conflibert_cameo_pentaclass" / "cameo_class_train.tsv"
+    sents, y = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) >= 2 and row[-1].strip().isdigit():
+                sents.append(row[0])
+                y.append(int(row[-1]))
+    y_arr = np.asarray(y)
+    events = _events_for_sentences(sents)
+    rule_pred = np.asarray([PENTA.index(text_quad_class(e)) for e in events])
+    rule_f1 = f1_score(y_arr, rule_pred, average="macro")
+    tax = load_taxonomy()
+    quad_idx = {q: i for i, q in enumerate(QUAD_CLASSES)}
+    ev_feats = np.zeros((len(sents), len(SIGNALS) + len(QUAD_CLASSES)))
+    for i, evs in enumerate(events):
+        for e in evs:
+            if e.modality in ("asserted", "claimed"):
+                ev_feats[i, SIGNALS.index(e.signal)] = 1
+                ev_feats[i, len(SIGNALS) + quad_idx[tax[e.signal].quad_class]] = 1
+    skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    pred_a = np.zeros_like(y_arr)
+    pred_b = np.zeros_like(y_arr)
+    for tr, te in skf.split(sents, y_arr):
+        vec = FeatureUnion([
+            ("w", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            ("c", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                  min_df=2)),
+        ])
+        Xtr = vec.fit_transform([sents[i] for i in tr])
+        Xte = vec.transform([sents[i] for i in te])
+        clf = LogisticRegression(C=10, max_iter=3000).fit(Xtr, y_arr[tr])
+        pred_a[te] = clf.predict(Xte)
+        Xtr2 = hstack([Xtr, csr_matrix(ev_feats[tr])]).tocsr()
+        Xte2 = hstack([Xte, csr_matrix(ev_feats[te])]).tocsr()
+        clf2 = LogisticRegression(C=10, max_iter=3000).fit(Xtr2, y_arr[tr])
+        pred_b[te] = clf2.predict(Xte2)
+    out = {
+        "quad_rules_macro_f1": float(rule_f1),
+        "quad_tfidf_lr_macro_f1": float(f1_score(y_arr, pred_a, average="macro")),
+        "quad_tfidf_lr_events_macro_f1": float(f1_score(y_arr, pred_b, average="macro")),
+    }
+    log("\nCAMEO quad class (5 classes), cameo_class_train.tsv, 5-fold stratified CV, macro-F1")
+    log("| method | macro-F1 |\n|---|---|")
+    log(f"| extractor text quad class (no training) | {out['quad_rules_macro_f1']:.3f} |")
+    log(f"| TF-IDF word+char + LR | {out['quad_tfidf_lr_macro_f1']:.3f} |")
+    log(f"| TF-IDF + LR + extractor events | {out['quad_tfidf_lr_events_macro_f1']:.3f} |")
+    log("| ConfliBERT (published, its own test split) | 0.879 |")
+    return out
+
+
+_ICBE_FAMILY = {
+    # ICBe do_interact_kind / event text -> our families
+    "escalatory": {"material_conflict"},
+    "uncooperative": {"material_conflict", "verbal_conflict"},
+    "cooperative": {"verbal_cooperation", "material_cooperation", "third_party_deescalation"},
+    "deescalatory": {"material_cooperation", "verbal_cooperation", "third_party_deescalation"},
+}
+
+
+def icbe(shared: Path, log) -> dict[str, float]:
+    import pycountry
+
+    base = shared / "data" / "external" / "icbe_crisis_events"
+    rows = []
+    for split in ("train", "valid"):
+        with (base / f"icbe_events_agreed_wide_filtered_{split}.csv").open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                kind = (r.get("do_interact_kind") or "").strip()
+                if kind in _ICBE_FAMILY and r.get("do_actor_a") and r.get("do_actor_b"):
+                    rows.append(r)
+
+    def code(name: str) -> str | None:
+        name = name.split(";")[0].strip()
+        try:
+            return pycountry.countries.lookup(name).alpha_3
+        except LookupError:
+            try:
+                return pycountry.countries.search_fuzzy(name)[0].alpha_3
+            except LookupError:
+                return None
+
+    tax = load_taxonomy()
+    events = _events_for_sentences([r["sentence_span_text"] for r in rows])
+    fam_hit = pair_hit = pair_n = any_ev = 0
+    cache: dict[str, str | None] = {}
+    for r, evs in zip(rows, events, strict=True):
+        evs = [e for e in evs if e.signal != "hedged_or_negated_conflict"]
+        if not evs:
+            continue
+        any_ev += 1
+        fams = {tax[e.signal].family for e in evs}
+        if fams & _ICBE_FAMILY[r["do_interact_kind"].strip()]:
+            fam_hit += 1
+        a = cache.setdefault(r["do_actor_a"], code(r["do_actor_a"]))
+        b = cache.setdefault(r["do_actor_b"], code(r["do_actor_b"]))
+        if a and b and a != b:
+            pair_n += 1
+            if any({e.source, e.target} == {a, b} for e in evs):
+                pair_hit += 1
+    out = {
+        "icbe_sentences": float(len(rows)),
+        "icbe_event_coverage": any_ev / max(1, len(rows)),
+        "icbe_family_agreement": fam_hit / max(1, any_ev),
+        "icbe_pair_agreement": pair_hit / max(1, pair_n),
+    }
+    log("\nICBe train+valid, sentences with a coded interstate action")
+    log(f"sentences {len(rows)}; with any event {out['icbe_event_coverage']:.3f}; family agrees "
+        f"{out['icbe_family_agreement']:.3f}; actor pair agrees {out['icbe_pair_agreement']:.3f} "
+        f"(of {pair_n} with two resolvable states)")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--skip-icbe", action="store_true")
+    args = ap.parse_args()
+    import mlflow
+
+    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db"))
+    mlflow.set_experiment("tension-signals")
+    lines: list[str] = []
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+        lines.append(msg)
+
+    with mlflow.start_run(run_name="evaluate_signals"):
+        metrics: dict[str, float] = {}
+        metrics.update(article_level(args.shared, log))
+        metrics.update(quad_class(args.shared, log))
+        if not args.skip_icbe:
+            metrics.update(icbe(args.shared, log))
+        mlflow.log_params({"cv": "GroupKFold(5) by episode / StratifiedKFold(5)",
+                           "rescorer_C": 1.0})
+        mlflow.log_metrics({k: float(v) for k, v in metrics.items()})
+        mlflow.log_text("\n".join(lines), "evaluate_signals.md")
+        mlflow.log_text(json.dumps(metrics, indent=1), "metrics.json")
+    counts = collections.Counter()
+    del counts
+
+
+if __name__ == "__main__":
+    main()

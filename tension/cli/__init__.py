@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "demo",
     "ingest",
     "actors",
+    "signals",
     "index",
     "plot",
     "report",

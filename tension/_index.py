@@ -68,7 +68,7 @@ import pandas as pd
 
 from tension._types import IngestError, TensionError
 
-__all__ = ["tension_index", "INDEX_COLUMNS"]
+__all__ = ["tension_index", "INDEX_COLUMNS", "dyad_index", "index_parts", "sigma_from_pooled"]
 
 log = logging.getLogger(__name__)
 
@@ -426,21 +426,67 @@ def tension_index(
 
 
 def _sigma0(agg: _Aggregate) -> float:
-    n, s, ss = agg.pooled
+    return sigma_from_pooled(*agg.pooled)
+
+
+def sigma_from_pooled(n: float, s: float, ss: float) -> float:
+    """``sigma0``: the pooled standard deviation of ``n`` story scores with sum ``s`` and sum of
+    squares ``ss`` (``DEFAULT_SIGMA`` when fewer than ``MIN_POOLED`` stories)."""
     if n < MIN_POOLED:
         return DEFAULT_SIGMA
     var = max(ss / n - (s / n) ** 2, 0.0) * n / (n - 1)
     return max(math.sqrt(var), 1.0)
 
 
-def _smooth(agg: _Aggregate, half_life: float, min_articles: int, alert_z: float) -> pd.DataFrame:
+def index_parts(scores: pd.DataFrame, freq: str = "D") -> tuple[float, float, float, int | None]:
+    """What one part of a scores table (some whole dyads) contributes to the table-wide terms
+    of :func:`dyad_index`: ``(stories, sum, sum of squares, last period ordinal or None)``.
+
+    Engines that partition the scores by dyad (``tension.spark``) add these up over the parts,
+    then call :func:`dyad_index` on each part.
+    """
+    agg = aggregate(scores, freq=freq)
+    table = agg.table()
+    last = None if table.empty else int(table["ord"].max())
+    n, s, ss = agg.pooled
+    return n, s, ss, last
+
+
+def dyad_index(
+    scores: pd.DataFrame,
+    *,
+    sigma0: float,
+    last: int,
+    freq: str = "D",
+    half_life: float = 7.0,
+    min_articles: int = 1,
+    alert_z: float = 3.0,
+) -> pd.DataFrame:
+    """:func:`tension_index` of a part of a scores table holding whole dyads, given the two
+    table-wide terms: ``sigma0`` (:func:`sigma_from_pooled` of the summed :func:`index_parts`)
+    and ``last``, the ordinal of the table's last period. Each dyad's rows then equal those of
+    ``tension_index`` on the whole table (up to float rounding of the pooled sums in ``sigma0``).
+    """
+    agg = aggregate(scores, freq=freq)
+    return _smooth(agg, half_life, min_articles, alert_z, sigma0=sigma0, last=last)
+
+
+def _smooth(
+    agg: _Aggregate,
+    half_life: float,
+    min_articles: int,
+    alert_z: float,
+    *,
+    sigma0: float | None = None,
+    last: int | None = None,
+) -> pd.DataFrame:
     table = agg.table()
     if table.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in INDEX_COLUMNS})
     lam = 0.5 ** (1.0 / half_life)
-    sigma0_sq = _sigma0(agg) ** 2
+    sigma0_sq = (_sigma0(agg) if sigma0 is None else sigma0) ** 2
     window = max(8, math.ceil(4 * half_life))
-    last = int(table["ord"].max())
+    last = int(table["ord"].max()) if last is None else int(last)
     pfreq = FREQS[agg.freq]
     frames = []
     for dyad, g in table.groupby("dyad", sort=True):

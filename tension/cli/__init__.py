@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "index",
     "plot",
     "report",
+    "score",
+    "explain",
 )
 
 

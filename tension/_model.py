@@ -7,12 +7,16 @@ into a multinomial logistic regression whose probabilities are calibrated. A
 metrics, library versions) and knows how to score articles into the contract.
 
 A joblib file is code: :func:`load_model` checks the file's sha256 against its card, and the
-card's ``source`` against the trusted sources, before anything is unpickled.
+card's ``source`` against the trusted sources, before anything is unpickled; it reads the file
+once and unpickles the very bytes it hashed (no window to swap the file). For models shared
+between people, ``save_model(..., format="skops")`` writes a ``.skops`` file that loads only
+allow-listed types (``SKOPS_TRUSTED_TYPES`` plus skops' own scikit-learn/numpy list).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -48,6 +52,11 @@ logger = logging.getLogger(__name__)
 
 MODEL_NAME = "tension-escalation"
 MODEL_FILE = f"{MODEL_NAME}.joblib"
+SKOPS_FILE = f"{MODEL_NAME}.skops"
+# Types outside skops' default scikit-learn/numpy trust that a .skops model of ours may hold;
+# any other type in a .skops file is refused before it is constructed.
+SKOPS_TRUSTED_TYPES = ("tension._features.DyadFeaturizer",)
+MODEL_FORMATS = ("joblib", "skops")
 CARD_FILE = f"{MODEL_NAME}.card.json"
 FORMAT_VERSION = 1
 # Sources whose model cards load_model accepts without trusted=... : models this package
@@ -370,19 +379,31 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def save_model(model: TensionModel, directory: str | os.PathLike[str]) -> Path:
-    """Write ``<dir>/tension-escalation.joblib`` and its card (with its sha256) atomically."""
-    import joblib
-
+def save_model(
+    model: TensionModel, directory: str | os.PathLike[str], *, format: str = "joblib"
+) -> Path:
+    """Write ``<dir>/tension-escalation.joblib`` (or ``.skops``) and its card (with its sha256)
+    atomically. ``format="skops"`` is the one to share: it loads without running pickled code."""
+    if format not in MODEL_FORMATS:
+        raise ModelError(f"unknown model format {format!r}; one of {', '.join(MODEL_FORMATS)}")
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    target = d / MODEL_FILE
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".joblib")
+    name = MODEL_FILE if format == "joblib" else SKOPS_FILE
+    target = d / name
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=f".{format}")
     os.close(fd)
     try:
-        joblib.dump(model.pipeline, tmp, compress=3)
+        if format == "skops":
+            import skops.io as sio
+
+            sio.dump(model.pipeline, tmp)
+        else:
+            import joblib
+
+            joblib.dump(model.pipeline, tmp, compress=3)
         model.card["sha256"] = file_sha256(tmp)
-        model.card["file"] = MODEL_FILE
+        model.card["file"] = name
+        model.card["format"] = format
         card_tmp = d / f".tmp-{CARD_FILE}"
         card_tmp.write_text(json.dumps(model.card, indent=2, sort_keys=True, default=str) + "\n")
         os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is meant to be shared
@@ -423,10 +444,14 @@ def load_model(
         return load_registered(str(location), trusted=trusted)
     path = Path(location) if location is not None else default_model_path()
     if path.is_dir():
-        card_path, file_path = path / CARD_FILE, path / MODEL_FILE
+        card_path = path / CARD_FILE
+        # the card names its file, but only one of our two fixed names: never a path
+        named = _read_card(card_path).get("file") if card_path.is_file() else None
+        file_path = path / (SKOPS_FILE if named == SKOPS_FILE else MODEL_FILE)
     else:
         file_path = path
-        card_path = path.with_name(path.name.removesuffix(".joblib") + ".card.json")
+        stem = path.name.removesuffix(".joblib").removesuffix(".skops")
+        card_path = path.with_name(stem + ".card.json")
     if not file_path.is_file():
         raise ModelError(
             f"no model file at {file_path}; train one with `python experiments/train.py` "
@@ -436,18 +461,60 @@ def load_model(
         raise ModelError(
             f"{file_path}: no model card {card_path.name} beside it; refusing to unpickle"
         )
-    card = json.loads(card_path.read_text())
-    verify_card(card, file_path, trusted=trusted)
+    card = _read_card(card_path)
+    # Read once, hash those bytes, load those bytes: swapping the file after the check is moot.
+    data = file_path.read_bytes()
+    if file_path.suffix == ".skops":
+        # skops constructs only allow-listed types, so any source may share one
+        verify_card(card, file_path, trusted=trusted, data=data, check_source=False)
+        return TensionModel(_skops_loads(data, file_path), card)
+    verify_card(card, file_path, trusted=trusted, data=data)
     import joblib
 
-    pipeline = joblib.load(file_path)
+    pipeline = joblib.load(io.BytesIO(data))
     return TensionModel(pipeline, card)
 
 
-def verify_card(card: dict[str, Any], file_path: Path, *, trusted: Iterable[str] = ()) -> None:
-    """Refuse (ModelError) a model file that does not match its card or this package."""
+def _read_card(card_path: Path) -> dict[str, Any]:
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{card_path}: unreadable model card ({exc}); refusing to load") from exc
+    if not isinstance(card, dict):
+        raise ModelError(f"{card_path}: a model card must be a JSON object; refusing to load")
+    return card
+
+
+def _skops_loads(data: bytes, file_path: Path) -> Any:
+    try:
+        import skops.io as sio
+    except ImportError as exc:
+        raise ModelError(
+            f"{file_path}: loading a .skops model needs skops: pip install 'tension[skops]'"
+        ) from exc
+    untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in SKOPS_TRUSTED_TYPES]
+    if untrusted:
+        raise ModelError(
+            f"{file_path}: the .skops file holds types outside the allow list "
+            f"({', '.join(sorted(untrusted))}); it was NOT loaded"
+        )
+    return sio.loads(data, trusted=list(SKOPS_TRUSTED_TYPES))
+
+
+def verify_card(
+    card: dict[str, Any],
+    file_path: Path,
+    *,
+    trusted: Iterable[str] = (),
+    data: bytes | None = None,
+    check_source: bool = True,
+) -> None:
+    """Refuse (ModelError) a model file that does not match its card or this package.
+
+    ``data``: the file's bytes already read (hash these, so the caller loads what was checked).
+    """
     want = card.get("sha256")
-    got = file_sha256(file_path)
+    got = hashlib.sha256(data).hexdigest() if data is not None else file_sha256(file_path)
     if want != got:
         raise ModelError(
             f"{file_path}: sha256 {got[:12]}... does not match its card ({str(want)[:12]}...); "
@@ -455,7 +522,7 @@ def verify_card(card: dict[str, Any], file_path: Path, *, trusted: Iterable[str]
             "original; it was NOT loaded"
         )
     source = card.get("source")
-    if source not in (*TRUSTED_SOURCES, *trusted):
+    if check_source and source not in (*TRUSTED_SOURCES, *trusted):
         raise ModelError(
             f"{file_path}: model source {source!r} is not trusted; a joblib file runs code when "
             f"loaded. If you trust it, pass load_model(..., trusted=[{source!r}])"

@@ -1,0 +1,164 @@
+"""End-to-end throughput of `tension score`: read, extract, score, write.
+
+Generates N synthetic ~600-word articles (own vocabulary: filler sentences plus sentences naming
+two countries with a conflict or cooperation phrase), writes them as JSONL, then times the real
+CLI (`python -m tension score IN -o OUT`) on one core and with --jobs 2.
+
+    .venv/bin/python benchmarks/score.py --n 5000 --jobs 1 2
+    .venv/bin/python benchmarks/score.py --profile --n 1000   # cProfile of one core, by module
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COUNTRIES = [
+    "Iran", "Pakistan", "India", "China", "Japan", "Russia", "Ukraine", "Turkey", "Greece",
+    "Egypt", "Ethiopia", "Sudan", "Brazil", "Argentina", "Kenya", "Somalia", "Serbia", "Kosovo",
+    "Armenia", "Azerbaijan", "Vietnam", "the Philippines", "Morocco", "Algeria",
+]
+CONFLICT = [
+    "{a} launched missile strikes on targets inside {b}",
+    "{a} recalled its ambassador from {b} in protest",
+    "troops from {a} exchanged fire with {b} forces along the border",
+    "{a} accused {b} of sheltering armed militants",
+    "{a} expelled two diplomats of {b}",
+    "{a} threatened to retaliate against {b} if the raids continued",
+    "{a} imposed new sanctions on {b}",
+]
+COOPERATION = [
+    "{a} and {b} signed a trade agreement covering grain and fertiliser",
+    "{a} pledged unity with {b} against smuggling networks",
+    "the foreign ministers of {a} and {b} met to discuss a joint commission",
+    "{a} offered to mediate between {b} and its neighbours",
+    "{a} sent flood relief to {b}",
+]
+FILLER = (
+    "officials local market harbour council weather season farmers budget ministry schools "
+    "railway festival prices transport hospital committee report province district museum "
+    "students river bridge factory workers union election candidates voters survey morning "
+    "evening weekend traffic water supply energy grid wind solar project funding delays "
+    "residents plan review court ruling appeal press briefing statement figures quarter "
+    "growth exports imports cargo shipping airline tourism hotel coastline mountain valley"
+).split()
+
+
+def _filler(rng: random.Random) -> str:
+    words = rng.choices(FILLER, k=rng.randint(12, 22))
+    return words[0].capitalize() + " " + " ".join(words[1:]) + "."
+
+
+def synth_article(i: int, rng: random.Random, words: int = 600) -> dict[str, str]:
+    a, b = rng.sample(COUNTRIES, 2)
+    sents: list[str] = []
+    n = 0
+    while n < words:
+        if rng.random() < 0.18:
+            pat = rng.choice(CONFLICT if rng.random() < 0.6 else COOPERATION)
+            s = pat.format(a=a, b=b)
+            s = s[0].upper() + s[1:] + " on " + rng.choice(["Monday", "Tuesday", "Friday"]) + "."
+        else:
+            s = _filler(rng)
+        sents.append(s)
+        n += len(s.split())
+    paras = [" ".join(sents[k:k + 5]) for k in range(0, len(sents), 5)]
+    day = 1 + i % 28
+    return {"id": f"synth-{i:07d}", "date": f"2025-03-{day:02d}",
+            "title": f"{a} and {b}: {rng.choice(FILLER)} {rng.choice(FILLER)}",
+            "text": "\n\n".join(paras)}
+
+
+def write_corpus(path: Path, n: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(json.dumps(synth_article(i, rng)) + "\n")
+    return path
+
+
+def run_cli(inp: Path, out: Path, jobs: int, chunk: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the run and its workers)."""
+    import resource
+
+    cmd = [sys.executable, "-m", "tension", "-q", "score", str(inp), "-o", str(out),
+           "--jobs", str(jobs), "--chunk-size", str(chunk)]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def profile(inp: Path, out: Path) -> None:
+    import cProfile
+    import pstats
+
+    from tension.cli import main
+
+    prof = cProfile.Profile()
+    prof.enable()
+    main(["-q", "score", str(inp), "-o", str(out)])
+    prof.disable()
+    stats = pstats.Stats(prof)
+    # cumulative time of each layer's entry point (nested calls counted once, in their layer)
+    layers = {
+        ("_io.py", "_pipeline"): "read + clean (tension._io)",
+        ("_actors.py", "find_actors"): "actors (tension._actors)",
+        ("_signals.py", "extract_signals"): "signals (tension._signals)",
+        ("_dyads.py", "candidate_dyads"): "dyads (tension._dyads)",
+        ("_model.py", "predict_proba"): "model features + predict (tension._model)",
+        ("_score.py", "score_analyses"): "contract rows incl. model (tension._score)",
+        ("_batch.py", "_score_chunk"): "score one chunk, all layers (tension._batch)",
+        ("_write.py", "write"): "write (tension._write)",
+        ("_model.py", "load_model"): "load model once (tension._model)",
+    }
+    total = max(ct for (_cc, _nc, _tt, ct, _c) in stats.stats.values())  # type: ignore[attr-defined]
+    print(f"cumulative time by layer (cProfile, one core, {total:.1f} s in all):")
+    for (file, _line, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items():  # type: ignore[attr-defined]
+        name = layers.get((os.path.basename(file), fn))
+        if name and "/tension/" in file:
+            print(f"  {ct:7.2f} s  {100 * ct / total:5.1f}%  {name}")
+    stats.sort_stats("tottime").print_stats(12)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--chunk-size", type=int, default=500)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = write_corpus(Path(tmp) / "synth.jsonl", args.n)
+        words = sum(len(json.loads(line)["text"].split()) for line in open(inp))
+        print(f"{args.n} synthetic articles, {words / args.n:.0f} words each, "
+              f"{inp.stat().st_size / 1e6:.1f} MB; {os.cpu_count()} CPUs; Python "
+              f"{sys.version.split()[0]}")
+        if args.profile:
+            profile(inp, Path(tmp) / "prof.jsonl")
+            return
+        base = None
+        for jobs in args.jobs:
+            out = Path(tmp) / f"out{jobs}.jsonl"
+            secs, cpu = run_cli(inp, out, jobs, args.chunk_size)
+            rate = args.n / secs
+            base = base or rate
+            rows = sum(1 for _ in open(out))
+            # articles per CPU-second does not depend on what else the machine is running
+            print(f"--jobs {jobs}: {secs:6.1f} s wall  {rate:6.0f} articles/s  "
+                  f"x{rate / base:.2f} vs first;  {cpu:6.1f} CPU-s  {args.n / cpu:6.0f} "
+                  f"articles/CPU-s (incl. start-up)  {rows} rows;  load avg "
+                  f"{os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

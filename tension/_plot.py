@@ -14,7 +14,7 @@ import pandas as pd
 
 from tension._types import IngestError, TensionError
 
-__all__ = ["plot_index", "read_index"]
+__all__ = ["plot_index", "read_index", "plot_confusion", "plot_reliability"]
 
 log = logging.getLogger(__name__)
 
@@ -187,3 +187,79 @@ def plot_index(
         plt.close(fig)
     log.info("plot: %d dyads -> %s", n, out)
     return out
+
+
+# --------------------------------------------------------------------------- model evaluation
+
+
+def _save_fig(fig: object, out: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format=out.suffix.lstrip(".") or "png", dpi=110)  # type: ignore[attr-defined]
+        os.replace(tmp, out)
+    finally:
+        plt.close(fig)  # type: ignore[arg-type]
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
+def plot_confusion(
+    confusion: np.ndarray, out: str | os.PathLike[str], *, title: str = "Escalation level"
+) -> Path:
+    """Confusion matrix (rows gold level, columns predicted) as a heat map with counts."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cm = np.asarray(confusion)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise TensionError(f"confusion matrix must be square, got shape {cm.shape}")
+    fig, ax = plt.subplots(figsize=(4.6, 4.0))
+    ax.imshow(cm, cmap="Blues")
+    n = cm.shape[0]
+    ax.set_xticks(range(n))
+    ax.set_yticks(range(n))
+    ax.set_xlabel("predicted level")
+    ax.set_ylabel("gold level")
+    ax.set_title(title)
+    top = cm.max() if cm.size else 0
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, str(int(cm[i, j])), ha="center", va="center",
+                    color="white" if top and cm[i, j] > top / 2 else "black", fontsize=9)
+    fig.tight_layout()
+    return _save_fig(fig, Path(out))
+
+
+def plot_reliability(
+    reliability: pd.DataFrame, out: str | os.PathLike[str], *, ece: float | None = None
+) -> Path:
+    """Reliability diagram: accuracy against mean confidence per bin (marker area ~ count)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    missing = {"confidence", "accuracy", "count"} - set(reliability.columns)
+    if missing:
+        raise TensionError(f"reliability table lacks column(s) {', '.join(sorted(missing))}")
+    rel = reliability[reliability["count"] > 0]
+    fig, ax = plt.subplots(figsize=(4.6, 4.0))
+    ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
+    sizes = 20 + 200 * rel["count"] / max(1, int(rel["count"].max() if len(rel) else 1))
+    ax.plot(rel["confidence"], rel["accuracy"], color="tab:blue", lw=1)
+    ax.scatter(rel["confidence"], rel["accuracy"], s=sizes, color="tab:blue", label="model")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence (max p)")
+    ax.set_ylabel("accuracy")
+    ax.set_title("Reliability" + (f" (ECE {ece:.3f})" if ece is not None else ""))
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return _save_fig(fig, Path(out))

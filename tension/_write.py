@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import io
 import json
 import logging
 import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -26,7 +28,7 @@ from typing import IO, Any
 
 from tension._types import TensionError
 
-__all__ = ["open_writer", "Writer", "format_of", "csv_safe"]
+__all__ = ["open_writer", "Writer", "format_of", "csv_safe", "safe_filename", "safe_path"]
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,44 @@ def csv_safe(v: Any) -> Any:
         return v  # "-3.5", "+1e3": data, not a formula
     except ValueError:
         return "'" + v
+
+
+# Path separators, NUL/control characters and what Windows forbids in a file name.
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*\u2028\u2029\u202a-\u202e\u2066-\u2069]')
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+_NAME_MAX_BYTES = 120
+
+
+def safe_filename(name: str) -> str:
+    """A file name made from an untrusted id (article id, dyad, run name) that stays one name
+    inside its folder on any OS: no separators, no ``..``, no hidden or reserved names.
+
+    An id that is already safe is returned unchanged; any other gets ``-`` and 8 hex digits of
+    its sha256 appended, so two ids that clean to the same text still get different names.
+    """
+    name = str(name)
+    out = _UNSAFE_NAME.sub("_", name).strip(" .")
+    if out.split(".")[0].lower() in _WINDOWS_RESERVED:
+        out = "_" + out
+    cut = out.encode("utf-8", "surrogatepass")[:_NAME_MAX_BYTES].decode("utf-8", "ignore")
+    if out == name and cut == out and out:
+        return out
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    cut = cut.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be a name
+    return f"{cut}-{digest}" if cut else digest
+
+
+def safe_path(
+    folder: str | os.PathLike[str], name: str, suffix: str = ""
+) -> Path:
+    """``folder / (safe_filename(name) + suffix)``, checked to lie inside ``folder``."""
+    base = Path(folder).resolve()
+    target = base / (safe_filename(name) + suffix)
+    if target.resolve().parent != base:
+        raise TensionError(f"{name!r}: refusing a file name outside {base}")
+    return target
 
 
 def _rows(rows: Any) -> list[dict[str, Any]]:

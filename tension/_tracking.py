@@ -329,7 +329,8 @@ def model_card_markdown(card: dict[str, Any]) -> str:
     for where, rows in baselines.items():
         if not rows:
             continue
-        cols = sorted(rows[0], key=lambda c: (c != "model", c not in METRIC_KEYS, c))
+        order = {k: i for i, k in enumerate(("model", *METRIC_KEYS))}
+        cols = sorted(rows[0], key=lambda c: (order.get(c, len(order)), c))
         lines += ["", f"## Baselines ({where})", "", "| " + " | ".join(cols) + " |",
                   "|---" * len(cols) + "|"]
         lines += ["| " + " | ".join(_fmt(r.get(c)) for c in cols) + " |" for r in rows]

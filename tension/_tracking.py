@@ -290,6 +290,8 @@ def _fmt(v: Any) -> str:
 
 def model_card_markdown(card: dict[str, Any]) -> str:
     """A short human-readable model card from the card JSON."""
+    method = (card.get("params") or {}).get("calibration", "none")
+    calib = "not recalibrated" if method == "none" else f"{method} calibration"
     lines = [
         f"# Model card: {card.get('name', MODEL_NAME)} {card.get('version', '')}".rstrip(),
         "",
@@ -297,7 +299,7 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         "`tension._tracking.write_model_card_md`; do not edit by hand.",
         "",
         "Predicts the escalation level (0-4) of a pair of states in one news article, with "
-        "calibrated probabilities p0..p4 and `escalation_score` = 25 x expected level.",
+        f"probabilities p0..p4 ({calib}) and `escalation_score` = 25 x expected level.",
         "",
         f"- file: `{card.get('file', MODEL_FILE)}`, sha256 `{card.get('sha256', '?')}`",
         f"- package version: {card.get('package_version', '?')}, "

@@ -251,12 +251,15 @@ def promote_if_better(
 def load_registered(uri: str, *, trusted: Iterable[str] = ()) -> TensionModel:
     """Load a model logged by :func:`train_run` from an mlflow URI (``models:/name@alias``,
     ``models:/name/3``, ``runs:/<run_id>/model``), with the same checks as a local file."""
+    import mlflow
     from mlflow.artifacts import download_artifacts
     from mlflow.exceptions import MlflowException
 
     from tension._model import load_model
 
-    tracking = resolve_tracking_uri()
+    # mlflow's own resolution: set_tracking_uri() in this process, $MLFLOW_TRACKING_URI, else
+    # sqlite:///<cwd>/mlflow.db (the same default as resolve_tracking_uri)
+    tracking = mlflow.get_tracking_uri()
     with tempfile.TemporaryDirectory(prefix="tension-model-") as tmp:
         try:
             local = Path(

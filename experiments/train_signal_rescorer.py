@@ -21,7 +21,7 @@ import numpy as np
 
 from tension._actors import find_actors
 from tension._io import as_articles
-from tension._sentclf import ARTIFACT, N_FEATURES, featurize
+from tension._sentclf import ARTIFACT, N_FEATURES, design_matrix
 from tension._signals import _counts_as_present, _extract
 from tension._types import Event
 
@@ -47,18 +47,13 @@ def candidates(records: list[dict[str, Any]]) -> list[list[Event]]:
 
 
 def design(events: list[list[Event]], golds: list[set[str]] | None = None):
-    from sklearn.feature_extraction import FeatureHasher
-
-    feats, y, owner = [], [], []
-    for i, evs in enumerate(events):
-        for e, f in zip(evs, featurize(evs), strict=True):
-            feats.append(f)
-            owner.append(i)
-            if golds is not None:
-                y.append(int(e.signal in golds[i] and _counts_as_present(e)))
-    hasher = FeatureHasher(n_features=N_FEATURES, input_type="dict", alternate_sign=False)
-    X = hasher.transform(feats) if feats else None
-    return X, np.asarray(y), np.asarray(owner)
+    X = design_matrix(events)
+    owner = np.asarray([i for i, evs in enumerate(events) for _ in evs])
+    y = []
+    if golds is not None:
+        y = [int(e.signal in golds[i] and _counts_as_present(e))
+             for i, evs in enumerate(events) for e in evs]
+    return (X if X.shape[0] else None), np.asarray(y), owner
 
 
 def fit(events: list[list[Event]], golds: list[set[str]], C: float = 0.5):

@@ -20,7 +20,6 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -28,7 +27,7 @@ import numpy as np
 
 from tension._types import Article, Event
 
-__all__ = ["rescore", "event_features", "featurize", "load_rescorer", "N_FEATURES",
+__all__ = ["rescore", "feature_indices", "design_matrix", "load_rescorer", "N_FEATURES",
            "ARTIFACT"]
 
 log = logging.getLogger(__name__)
@@ -45,41 +44,88 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
-def event_features(e: Event, n_same: int, n_sentences: int) -> dict[str, float]:
-    """Sparse features of one candidate (every name prefixed by its signal)."""
+def _structural(
+    e: Event,
+    n_same: int,
+    n_sentences: int,
+    others: Iterable[str],
+    main_pair: frozenset[str],
+    n_states: int,
+) -> list[str]:
+    """Names of the non-lexical features of one candidate (each prefixed by its signal)."""
     s = e.signal
-    f: dict[str, float] = {
-        f"{s}": 1.0,
-        f"{s}|cue={e.extra.get('cue', '')}": 1.0,
-        f"{s}|mod={e.modality}": 1.0,
-        f"{s}|bg={e.background}": 1.0,
-        f"{s}|src={e.source is not None}|tgt={e.target is not None}": 1.0,
-        f"{s}|pos={_bucket(e.sentence_index, (0, 1, 3, 6, 10))}": 1.0,
-        f"{s}|n={_bucket(n_same, (1, 2, 3, 5))}": 1.0,
-        f"{s}|third={bool(e.third_parties)}": 1.0,
-        f"{s}|casualties={e.casualties is not None}": 1.0,
-        f"{s}|speaker={e.speaker is not None}": 1.0,
-        f"{s}|rel={_bucket(int(10 * e.sentence_index / max(1, n_sentences)), (1, 3, 6))}": 1.0,
-    }
-    words = _WORD.findall(e.sentence.lower())
-    for w in set(words):
-        f[f"{s}|w={w}"] = 1.0
-    for a, b in set(zip(words, words[1:], strict=False)):
-        f[f"{s}|b={a}_{b}"] = 1.0
-    return f
-
-
-def featurize(events: Sequence[Event]) -> list[dict[str, float]]:
-    counts = Counter(e.signal for e in events)
-    n_sent = 1 + max((e.sentence_index for e in events), default=0)
-    return [event_features(e, counts[e.signal], n_sent) for e in events]
+    pair = {e.source, e.target} - {None}
+    main = "both" if pair and pair == main_pair else str(len(pair & main_pair))
+    names = [
+        s,
+        f"{s}|cue={e.extra.get('cue', '')}",
+        f"{s}|mod={e.modality}",
+        f"{s}|bg={e.background}",
+        f"{s}|src={e.source is not None}|tgt={e.target is not None}",
+        f"{s}|pos={_bucket(e.sentence_index, (0, 1, 3, 6, 10))}",
+        f"{s}|n={_bucket(n_same, (1, 2, 3, 5))}",
+        f"{s}|third={bool(e.third_parties)}",
+        f"{s}|casualties={e.casualties is not None}",
+        f"{s}|speaker={e.speaker is not None}",
+        f"{s}|rel={_bucket(int(10 * e.sentence_index / max(1, n_sentences)), (1, 3, 6))}",
+        # gold labels describe the article's main pair only: is this event about it?
+        f"{s}|main={main}",
+        f"{s}|nstates={_bucket(n_states, (0, 1, 2, 4))}",
+    ]
+    names.extend(f"{s}|co={o}" for o in others if o != s)
+    return names
 
 
 @functools.cache
 def _hash(key: str) -> int:
     from sklearn.utils import murmurhash3_32
 
-    return abs(int(murmurhash3_32(key, seed=0))) % N_FEATURES
+    return int(murmurhash3_32(key, seed=0, positive=True))
+
+
+def _sentence_hashes(sentence: str) -> np.ndarray:
+    """Hashes of the words and word bigrams of a sentence (signal-free; conjoined later)."""
+    words = _WORD.findall(sentence.lower())
+    hw = np.fromiter((_hash("w=" + w) for w in words), dtype=np.uint64, count=len(words))
+    if len(hw) > 1:
+        bi = (hw[:-1] * np.uint64(1000003)) ^ hw[1:]
+        hw = np.concatenate([hw, bi])
+    return np.unique(hw)
+
+
+def feature_indices(events: Sequence[Event]) -> list[np.ndarray]:
+    """Hashed feature indices (all values 1) of each candidate; training and scoring share it."""
+    if not events:
+        return []
+    counts = Counter(e.signal for e in events)
+    n_sent = 1 + max(e.sentence_index for e in events)
+    present = sorted({e.signal for e in events if not e.background})
+    actors = Counter(c for e in events for c in (e.source, e.target) if c)
+    main = frozenset(c for c, _ in actors.most_common(2))
+    by_sentence: dict[int, np.ndarray] = {}
+    n = np.uint64(N_FEATURES)
+    out = []
+    for e in events:
+        lex = by_sentence.get(e.sentence_index)
+        if lex is None:
+            lex = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
+        names = _structural(e, counts[e.signal], n_sent, present, main, len(actors))
+        struct = np.fromiter((_hash(k) for k in names), dtype=np.uint64, count=len(names))
+        sig = np.uint64(_hash("sig=" + e.signal))
+        out.append((np.concatenate([struct, lex ^ sig]) % n).astype(np.int64))
+    return out
+
+
+def design_matrix(per_article: Sequence[Sequence[Event]]) -> Any:
+    """CSR matrix of every candidate of every article, in order (for training)."""
+    from scipy.sparse import csr_matrix
+
+    rows = [ix for evs in per_article for ix in feature_indices(evs)]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    data = np.ones(len(indices), dtype=np.float64)
+    return csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))
 
 
 @functools.cache
@@ -100,16 +146,13 @@ def load_rescorer() -> dict[str, Any] | None:
     return art
 
 
-def score(feats: Iterable[dict[str, float]], art: dict[str, Any]) -> list[float]:
-    coef = art["coef"]
-    b = float(art["intercept"])
-    out = []
-    for f in feats:
-        idx = np.fromiter((_hash(k) for k in f), dtype=np.int64, count=len(f))
-        vals = np.fromiter(f.values(), dtype=np.float64, count=len(f))
-        z = b + float(coef[idx] @ vals)
-        out.append(1.0 / (1.0 + np.exp(-z)))
-    return out
+def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
+    rows = feature_indices(events)
+    flat = np.concatenate(rows)
+    starts = np.zeros(len(rows), dtype=np.int64)
+    starts[1:] = np.cumsum([len(r) for r in rows])[:-1]
+    z = np.add.reduceat(art["coef"][flat], starts) + float(art["intercept"])
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def rescore(article: Article, events: list[Event]) -> list[Event]:
@@ -117,8 +160,10 @@ def rescore(article: Article, events: list[Event]) -> list[Event]:
     art = load_rescorer()
     if art is None or not events:
         return events
-    probs = score(featurize(events), art)
-    return [
-        replace(e, confidence=round(float(p), 4), extra={**e.extra, "prior": e.confidence})
-        for e, p in zip(events, probs, strict=True)
-    ]
+    probs = score(events, art)
+    for e, p in zip(events, probs, strict=True):
+        # The events were created by this call and are not shared yet: set the learned
+        # confidence in place (dataclasses.replace on every event costs more than the rules).
+        e.extra["prior"] = e.confidence
+        object.__setattr__(e, "confidence", round(float(p), 4))
+    return events

@@ -37,6 +37,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _FORCE = frozenset({"military_strike", "armed_clash"})
+# A denied, negated or speculative one of these is also hedged_or_negated_conflict.
+_HEDGEABLE = frozenset({"military_strike", "armed_clash", "military_threat",
+                        "troop_mobilization", "sovereignty_violation"})
 _THIRD_PARTY = frozenset({"call_for_restraint", "mediation_offer"})
 _ENVOY = frozenset({"envoy_summoned", "envoy_recalled", "envoy_expelled", "envoy_returned"})
 # Signals whose own meaning is a call or threat: a call/threat cue does not change their modality.
@@ -527,6 +530,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             modality, claim_cue = _modality(low, st, h, sig)
             if sig in _SELF_MODAL and modality in ("threatened", "called_for"):
                 modality = "asserted"  # the threat or the call itself is what happened
+            if sig == "hedged_or_negated_conflict" and modality == "asserted":
+                modality = _inherent_modality(h.phrase)
             if sig == "hedged_or_negated_conflict" and modality not in (
                 "negated", "hedged", "denied"
             ):
@@ -586,8 +591,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                                            quad_class=tax["military_threat"].quad_class,
                                            modality="asserted",
                                            weight=tax["military_threat"].weight))
-            if sig in _FORCE | {"military_threat"} and modality in ("negated", "hedged",
-                                                                    "denied"):
+            if sig in _HEDGEABLE and modality in ("negated", "hedged", "denied"):
                 k2 = ("hedged_or_negated_conflict", modality, src, tgt)
                 if k2 not in seen:
                     seen.add(k2)
@@ -600,6 +604,15 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         out.extend(sent_events)
         pair = _update_pair(pair, ms, sent_events)
     return out
+
+
+def _inherent_modality(phrase: str) -> str:
+    """Conflict cues that carry their own negation or hedge ("no war", "premature")."""
+    if phrase.startswith(("no ", "not ", "never ")):
+        return "negated"
+    if phrase in ("premature", "war without weapons"):
+        return "hedged"
+    return "asserted"
 
 
 def _inside(h: _Hit, ms: list[Mention]) -> bool:

@@ -176,6 +176,14 @@ def score_pandas(pdf: pd.DataFrame, model: TensionModel, **options: Any) -> pd.D
     return frame
 
 
+class _NoSkipped(logging.Filter):
+    """On executors a refused row is already an output row: drop the reader's per-row warning
+    (it would name "<python>, line 1", not the input file)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("skipped: ")
+
+
 def _score_batches(
     batches: Iterator[pd.DataFrame],
     *,
@@ -185,6 +193,9 @@ def _score_batches(
     trusted: tuple[str, ...],
     options: dict[str, Any],
 ) -> Iterator[pd.DataFrame]:
+    io_log = logging.getLogger("tension._io")
+    if not any(isinstance(f, _NoSkipped) for f in io_log.filters):
+        io_log.addFilter(_NoSkipped())
     model = _worker_model(sha, card, bc, trusted)
     for pdf in batches:
         yield score_pandas(pdf, model, **options)

@@ -247,3 +247,31 @@ def test_java_is_17_or_newer():
     out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
     major = int(out.split('"')[1].split(".")[0])
     assert major >= 17, out
+
+
+def test_index_wire_copies_keep_first_seen(spark):
+    """With a cluster column the first copy of a story counts: Spark restores input order."""
+    from tension import spark as tspark
+    from tension._index import tension_index
+
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(400):
+        day = f"2025-03-{1 + i % 20:02d}"
+        rows.append({
+            "article_id": f"a{i}", "dyad": ["CHL-PER", "NOR-POL", ""][i % 3],
+            "escalation_score": float(np.round(rng.uniform(0, 100), 2)),
+            "date": day if i % 17 else None,
+            "cluster": f"c{i % 45}" if i % 2 else None,  # copies with different scores
+        })
+    pdf = pd.DataFrame(rows)
+    want = tension_index(pdf, freq="D", half_life=3.0)
+    schema = "article_id string, dyad string, escalation_score double, date string, cluster string"
+    sdf = spark.createDataFrame(pdf.astype(object).where(pdf.notna(), None), schema)
+    got = tspark.index(sdf.coalesce(4), freq="D", half_life=3.0).toPandas()
+    assert got["dyad"].tolist() == want["dyad"].tolist() and set(got["dyad"]) == {
+        "CHL-PER", "NOR-POL"}
+    for c in ("n_articles", "n_stories"):
+        assert got[c].tolist() == want[c].tolist(), c
+    for c in ("mean_score", "max_score", "index"):
+        assert np.array_equal(got[c].to_numpy(float), want[c].to_numpy(float), equal_nan=True), c

@@ -145,8 +145,9 @@ class Article:
         """Offset in ``raw_text`` of the character at ``clean_pos`` in ``text``."""
         if not self.anchors:
             return clean_pos
-        keys = [a[0] for a in self.anchors]
-        i = bisect.bisect_right(keys, clean_pos) - 1
+        # key= rather than a list of keys: building that list per call made mapping every
+        # mention of an article quadratic in its number of anchors
+        i = bisect.bisect_right(self.anchors, clean_pos, key=lambda a: a[0]) - 1
         if i < 0:
             return clean_pos
         c0, r0 = self.anchors[i]

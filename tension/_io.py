@@ -305,6 +305,9 @@ def _read_csv(path: str, opts: _Opts) -> Iterator[_Rec | IngestError]:
         except StopIteration:
             log.warning("%s: empty file, no articles", path)
             return
+        except csv.Error as exc:  # found by fuzz/fuzz_ingest.py: a bare CR in the header
+            yield IngestError(f"malformed CSV header: {exc}", path=path, line=1)
+            return
         header = [h.strip() for h in header]
         if len(set(header)) != len(header):
             dup = sorted({h for h in header if header.count(h) > 1})

@@ -189,6 +189,19 @@ class Writer:
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Writer:
+        try:
+            return self._open()
+        except OSError as exc:
+            self.abort()
+            raise self._os_error(exc) from exc
+
+    def _os_error(self, exc: OSError) -> TensionError:
+        """A disk-full, read-only or permission error as one clear line naming the output."""
+        kept = ("rows written before are kept (--resume continues)" if self.append
+                else "the previous output, if any, is unchanged")
+        return TensionError(f"{self.path}: cannot write ({exc.strerror or exc}); {kept}")
+
+    def _open(self) -> Writer:
         if self._stdout:
             self._fh = sys.stdout
             return self
@@ -226,6 +239,13 @@ class Writer:
 
     def close(self) -> None:
         """Finish the file and move it into place."""
+        try:
+            self._close()
+        except OSError as exc:
+            self.abort()
+            raise self._os_error(exc) from exc
+
+    def _close(self) -> None:
         if self._stdout:
             if self._fh is not None:
                 self._fh.flush()
@@ -275,6 +295,12 @@ class Writer:
     # -- writing ---------------------------------------------------------------------------
     def write(self, rows: Iterable[dict[str, Any]] | Any) -> None:
         """Write one chunk of rows (list of dicts, a dict, or a pandas DataFrame)."""
+        try:
+            self._write_rows(rows)
+        except OSError as exc:
+            raise self._os_error(exc) from exc
+
+    def _write_rows(self, rows: Iterable[dict[str, Any]] | Any) -> None:
         recs = _rows(rows)
         if not recs:
             return

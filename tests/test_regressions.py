@@ -126,3 +126,31 @@ def test_resolve_overlaps_matches_brute_force() -> None:
                 want.append((s, e, a))
         want.sort(key=lambda c: c[0])
         assert _resolve_overlaps(list(cands)) == want  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- fuzz crashes
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # fuzz_ingest crash 7150e33e: a bare CR inside the header line raised csv.Error
+        b"id,title,text,date\rTurkish jets carried y t airstrikes\x02[{id,title,text,date\rKu",
+        b"id,text\rx,y\n",
+        b"id,text\nA,Iran talks\rmore\nB,Iran and Pakistan\n",
+    ],
+    ids=["fuzz-7150e33e", "cr-header", "cr-row"],
+)
+def test_csv_with_bare_carriage_returns_is_an_ingest_error(tmp_path: Any, data: bytes) -> None:
+    from tension._io import read_articles
+    from tension._types import IngestError
+
+    p = tmp_path / "in.csv"
+    p.write_bytes(data)
+    rejects: list[dict[str, Any]] = []
+    arts = list(read_articles(p, on_error="skip", rejects=rejects))
+    assert rejects or arts
+    assert all(r["reason"].startswith(("malformed CSV", "row has", "missing")) for r in rejects)
+    if rejects:
+        with pytest.raises(IngestError, match="in.csv"):
+            list(read_articles(p))

@@ -5,8 +5,11 @@ Every sentence here is our own writing (or the user's seed document).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tension._signals import (
     SignalCounts,
@@ -262,3 +265,69 @@ def test_signal_counts_transformer_contract():
 def test_empty_and_odd_input():
     assert extract_signals("") == []
     assert extract_signals("strike " * 3000) is not None
+
+
+# ---------------------------------------------------------------- learned re-scorer, CLI, fuzz
+
+
+def test_rescorer_matches_its_training_design_matrix():
+    from tension._sentclf import design_matrix, load_rescorer, score
+
+    art = load_rescorer()
+    if art is None:
+        pytest.skip("no re-scorer artifact shipped")
+    from tension._actors import find_actors
+    from tension._signals import _extract
+
+    a = Article(id="x", text=open_seed(), raw_text=open_seed())
+    events = _extract(a, find_actors(a))
+    X = design_matrix([events])
+    expected = 1 / (1 + np.exp(-(X @ art["coef"] + art["intercept"])))
+    assert np.allclose(score(events, art), expected)
+    # the re-scorer keeps the rule prior for inspection
+    assert all("prior" in e.extra for e in extract_signals(a))
+
+
+def test_cli_text_prints_events(capsys):
+    from tension.cli import main
+
+    assert main(["signals", "--text", "Finland summoned the Russian ambassador."]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("signal\tmodality\tsource\ttarget")
+    assert any(line.startswith("envoy_summoned\tasserted\tFIN\tRUS") for line in out[1:])
+
+
+def test_cli_file_writes_one_row_per_event(tmp_path):
+    import csv
+    import json
+
+    from tension.cli import main
+    from tension.cli.signals import COLUMNS
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "a1", "text": "Ghana expelled two Togolese diplomats on Tuesday."})
+        + "\n" + json.dumps({"id": "a2", "text": "The weather was mild in Accra."}) + "\n",
+        encoding="utf-8")
+    out = tmp_path / "ev.csv"
+    assert main(["signals", str(src), "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert tuple(rows[0].keys()) == COLUMNS
+    assert {r["article_id"] for r in rows} == {"a1"}
+    assert any(r["signal"] == "envoy_expelled" and r["source"] == "GHA" for r in rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["strike", "not", "Iran", "Pakistan", "'s", "by", "the two countries", "killed", "9", ".",
+     "\n", "calls for restraint from", "China", ",", "unlikely", "war", "İ", "ﬁ", "recalled",
+     "ambassador", "1987", "if", "would", "  "]), max_size=60))
+def test_random_text_never_crashes_and_offsets_hold(tokens):
+    text = " ".join(tokens)
+    if not text.strip():
+        return
+    art = Article(id="f", text=text, raw_text=text)
+    for e in extract_signals(art):
+        assert text[e.start:e.end] == e.trigger
+        assert e.sentence_start <= e.start <= e.end <= e.sentence_end
+        assert e.modality in MODALITIES

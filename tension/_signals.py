@@ -519,6 +519,9 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             pair = _update_pair(pair, ms)
             continue
         background = _is_background(low, st, ref_year)
+        seg = low[st.start:st.end]
+        has_anaphor = any(a in seg for a in _PAIR_ANAPHORS)
+        ss, se = art.raw_span(st.start, st.end)
         seen: set[tuple[str | None, ...]] = set()
         sent_events: list[Event] = []
         for h in sorted(st.triggers, key=lambda h: h.start):
@@ -550,7 +553,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 src, tgt, loc = _attribute(low, st, h, ms, speaker)
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
             if sig not in _THIRD_PARTY:
-                ana = _anaphor_before(low, st, h)
+                ana = has_anaphor and _anaphor_before(low, st, h)
                 if ana and pair is not None:
                     src, tgt = pair
                 elif src is None and tgt is None:
@@ -571,7 +574,6 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             spec = tax[sig]
             conf = _prior_confidence(h, src, tgt, background)
             raw_s, raw_e = art.raw_span(h.start, h.end)
-            ss, se = art.raw_span(st.start, st.end)
             ev = Event(
                 article_id=art.id, signal=sig, quad_class=spec.quad_class, source=src,
                 target=tgt, modality=modality, location=loc, third_parties=third,

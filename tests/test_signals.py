@@ -331,3 +331,28 @@ def test_random_text_never_crashes_and_offsets_hold(tokens):
         assert text[e.start:e.end] == e.trigger
         assert e.sentence_start <= e.start <= e.end <= e.sentence_end
         assert e.modality in MODALITIES
+
+
+@pytest.mark.parametrize(
+    ("sentence", "signal", "modality", "source", "target"),
+    [
+        ("Iran denied violating Pakistani airspace on Friday.", "sovereignty_violation",
+         "denied", "IRN", "PAK"),
+        ("Pakistan did not strike Iranian border posts, officials said.", "military_strike",
+         "negated", "PAK", "IRN"),
+        ("Pakistan says it reserves the right to respond to Iran.", "military_threat",
+         "asserted", "PAK", "IRN"),
+        ("Iran threatened to expel the Pakistani ambassador.", "envoy_expelled", "threatened",
+         "IRN", "PAK"),
+        ("Pakistan would retaliate if Iran struck again, the minister said.", "military_threat",
+         "asserted", "PAK", "IRN"),
+        ("A Pakistani village was struck by Iranian missiles on Tuesday.", "military_strike",
+         "asserted", "IRN", "PAK"),
+        ("The recall of Pakistan's ambassador from Tehran was announced late on Wednesday.",
+         "envoy_recalled", "asserted", "PAK", "IRN"),
+    ],
+)
+def test_issue_phrases(sentence, signal, modality, source, target):
+    ev = [e for e in _find(_events(sentence), signal) if e.modality == modality]
+    assert ev, [(e.signal, e.modality) for e in _events(sentence)]
+    assert (ev[0].source, ev[0].target) == (source, target)

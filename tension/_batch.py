@@ -196,23 +196,31 @@ def _ordered_results(
             yield chunk, _score_chunk(chunk, model)
         return
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("spawn")  # same behaviour on Linux, macOS and Windows
-    pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(model_location,))
+    # an executor, not mp.Pool: when a worker dies (killed, out of memory) Pool waits for its
+    # task forever, the executor raises BrokenProcessPool
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=(model_location,))
     try:
         window: deque[tuple[list[Article], Any]] = deque()
         for chunk in chunks:
-            window.append((chunk, pool.apply_async(_score_chunk_in_worker, (chunk,))))
+            window.append((chunk, pool.submit(_score_chunk_in_worker, chunk)))
             if len(window) > 2 * jobs:
                 c, res = window.popleft()
-                yield c, res.get()
+                yield c, res.result()
         while window:
             c, res = window.popleft()
-            yield c, res.get()
-        pool.close()
+            yield c, res.result()
+    except BrokenProcessPool as exc:
+        raise TensionError(
+            "a worker process died (killed, or out of memory?); the chunks finished before it "
+            "are kept: rerun the same command with --resume to continue"
+        ) from exc
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ------------------------------------------------------------------------------ the engine

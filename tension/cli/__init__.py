@@ -68,3 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # disk full, read-only folder, permissions: one line, no traceback
+        print(f"tension: error: {exc}", file=sys.stderr)
+        return 1

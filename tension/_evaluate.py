@@ -1,0 +1,364 @@
+"""Honest evaluation: cross-validation grouped by episode, with baselines on the same folds.
+
+Every figure the README quotes comes from here (through ``experiments/evaluate.py``):
+
+* ``qwk``, ``spearman``, ``ece``, ``accuracy``, ``macro_f1``: the level of the gold pair's row
+  (the level model's quality), out of fold;
+* ``qwk_rank1``: the same but taking the article's rank-1 row (end to end: a wrong main pair
+  counts with whatever level it got; an article with no pair counts as level 1);
+* ``dyad_rank1``: share of articles with a gold pair whose rank-1 pair is that pair;
+* ``nodyad_ok``: share of articles with no gold pair that get no pair or a rank-1 score < 25;
+* baselines on the same folds: ``majority`` (the training folds' most common level),
+  ``gpr_keywords`` (Caldara-Iacoviello threat and act word groups counted per article, mapped
+  to levels by a logistic regression) and ``tfidf_lr`` (TF-IDF of title and text, logistic
+  regression: the bag of words an analyst would try first).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tension._model import LabelledArticle, ModelParams, TensionModel, build_pipeline
+from tension._score import Analysis, analyse, dyad_row
+
+__all__ = [
+    "EvalResult",
+    "cross_validate",
+    "evaluate_model",
+    "metrics",
+    "expected_calibration_error",
+    "gpr_counts",
+]
+
+logger = logging.getLogger(__name__)
+LEVELS = np.arange(5)
+
+
+@dataclass
+class EvalResult:
+    metrics: dict[str, float]
+    predictions: pd.DataFrame
+    baselines: pd.DataFrame
+    per_signal: pd.DataFrame
+    confusion: np.ndarray
+    reliability: pd.DataFrame
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def expected_calibration_error(proba: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Top-label ECE: |accuracy - confidence| averaged over equal-width confidence bins."""
+    conf = proba.max(axis=1)
+    pred = proba.argmax(axis=1)
+    ece = 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        m = (conf > lo) & (conf <= hi)
+        if m.any():
+            ece += m.mean() * abs((pred[m] == y[m]).mean() - conf[m].mean())
+    return float(ece)
+
+
+def reliability_table(proba: np.ndarray, y: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    conf = proba.max(axis=1)
+    pred = proba.argmax(axis=1)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        m = (conf > lo) & (conf <= hi)
+        rows.append(
+            {
+                "bin": f"{lo:.1f}-{hi:.1f}",
+                "confidence": float(conf[m].mean()) if m.any() else np.nan,
+                "accuracy": float((pred[m] == y[m]).mean()) if m.any() else np.nan,
+                "count": int(m.sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def metrics(y: np.ndarray, proba: np.ndarray, level: np.ndarray | None = None) -> dict[str, float]:
+    """QWK, Spearman (expected level), ECE, accuracy and macro-F1 of level predictions."""
+    from scipy.stats import spearmanr
+    from sklearn.metrics import cohen_kappa_score, f1_score
+
+    level = proba.argmax(axis=1) if level is None else level
+    expected = proba @ LEVELS
+    rho = spearmanr(expected, y).statistic if len(set(y)) > 1 else np.nan
+    return {
+        "qwk": float(cohen_kappa_score(y, level, weights="quadratic", labels=list(LEVELS))),
+        "spearman": float(rho),
+        "ece": expected_calibration_error(proba, y),
+        "accuracy": float((level == y).mean()),
+        "macro_f1": float(
+            f1_score(y, level, average="macro", labels=list(LEVELS), zero_division=0)
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- GPR baseline
+
+
+@functools.cache
+def _gpr_patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    text = resources.files("tension.data").joinpath("gpr_keywords.tsv").read_text("utf-8")
+    out = []
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    if header != ["category", "group", "terms_a", "terms_b"]:
+        raise ValueError(f"gpr_keywords.tsv: unexpected header {header}")
+    for n, ln in enumerate(lines[1:], 2):
+        cat, group, a, b = ln.split("\t")
+        if group not in ("threat", "act"):
+            raise ValueError(
+                f"gpr_keywords.tsv: row {n}: group must be threat or act, got {group!r}"
+            )
+
+        out.append((group, _alternation(a), _alternation(b)))
+    return tuple(out)
+
+
+def _alternation(terms: str) -> re.Pattern[str]:
+    parts = []
+    for t in terms.split(";"):
+        t = t.strip()
+        stem = re.escape(t.rstrip("*"))
+        parts.append(stem + (r"\w*" if t.endswith("*") else r"\b"))
+    return re.compile(r"\b(?:" + "|".join(parts) + ")")
+
+
+def gpr_counts(text: str) -> tuple[int, int]:
+    """(threat, act) sentence counts of the GPR word groups in ``text``."""
+    from tension._text import split_sentences
+
+    low = text.lower()
+    threat = act = 0
+    for s, e in split_sentences(low):
+        sent = low[s:e]
+        for group, pa, pb in _gpr_patterns():
+            if pa.search(sent) and pb.search(sent):
+                if group == "threat":
+                    threat += 1
+                else:
+                    act += 1
+    return threat, act
+
+
+def _baseline_probas(
+    texts: list[str], y: np.ndarray, train: np.ndarray, test: np.ndarray
+) -> dict[str, np.ndarray]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    out: dict[str, np.ndarray] = {}
+    prior = np.bincount(y[train], minlength=5) / len(train)
+    majority = np.zeros(5)
+    majority[prior.argmax()] = 1.0
+    out["majority"] = np.tile(majority * 0.5 + prior * 0.5, (len(test), 1))  # argmax = majority
+    g = np.log1p(np.array([gpr_counts(texts[i]) for i in range(len(texts))], dtype=float))
+    out["gpr_keywords"] = _full(LogisticRegression(max_iter=2000).fit(g[train], y[train]), g[test])
+    tf = make_pipeline(
+        TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2),
+        LogisticRegression(C=10, max_iter=3000),
+    ).fit([texts[i] for i in train], y[train])
+    out["tfidf_lr"] = _full(tf, [texts[i] for i in test])
+    return out
+
+
+def _full(est: Any, X: Any) -> np.ndarray:
+    p = est.predict_proba(X)
+    out = np.zeros((p.shape[0], 5))
+    for j, c in enumerate(est.classes_):
+        out[:, int(c)] = p[:, j]
+    return out
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _per_signal(items: Sequence[LabelledArticle], analyses: Sequence[Analysis]) -> pd.DataFrame:
+    from tension._signals import article_signals
+    from tension._taxonomy import load_taxonomy
+
+    rows = []
+    pred_sets = [article_signals(an.events) for an in analyses]
+    for s in load_taxonomy():
+        tp = fp = fn = 0
+        for item, pred in zip(items, pred_sets, strict=True):
+            gold = s in item.signals
+            got = s in pred
+            tp += gold and got
+            fp += got and not gold
+            fn += gold and not got
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append({"signal": s, "precision": p, "recall": r, "f1": f, "support": tp + fn})
+    return pd.DataFrame(rows)
+
+
+def _rank1_level(model: TensionModel, an: Analysis) -> tuple[str, float, int]:
+    """(rank-1 dyad, score, level) of one analysed article under ``model``."""
+    from tension._score import dyad_rows
+
+    rows = dyad_rows(an)
+    if not rows:
+        return "", float("nan"), -1
+    p = model.predict_proba(pd.DataFrame(rows[:1]))
+    return rows[0]["dyad"], float(25 * (p[0] @ LEVELS)), int(model.level_from_proba(p)[0])
+
+
+def cross_validate(
+    items: Sequence[LabelledArticle],
+    params: ModelParams | None = None,
+    n_splits: int = 5,
+    *,
+    baselines: bool = True,
+) -> EvalResult:
+    """Out-of-fold predictions with folds grouped by episode; baselines on the same folds."""
+    from sklearn.model_selection import GroupKFold
+
+    params = params or ModelParams()
+    analyses = [analyse(it.article) for it in items]
+    groups = np.array([it.episode for it in items])
+    has = np.array([it.dyad is not None and it.level is not None for it in items])
+    gold_rows = pd.DataFrame(
+        [
+            dyad_row(
+                an,
+                it.dyad[0],
+                it.dyad[1],
+                next((d for d in an.dyads if (d.actor_a, d.actor_b) == it.dyad), None),
+            )
+            for it, an in zip(items, analyses, strict=True)
+            if it.dyad is not None and it.level is not None
+        ]
+    )
+    idx = [int(i) for i in np.flatnonzero(has)]  # item index of each gold row
+    y = np.array([items[i].level for i in idx], dtype=int)
+    texts = [f"{items[i].article.title or ''}\n{items[i].article.text}" for i in idx]
+    proba = np.zeros((len(idx), 5))
+    base: dict[str, np.ndarray] = {}
+    rank1: dict[int, tuple[str, float, int]] = {}
+    idx_arr = np.asarray(idx)
+    fold_of = np.zeros(len(items), dtype=int)
+    splitter = GroupKFold(n_splits=min(n_splits, len(set(groups))))
+    for k, (tr_items, te_items) in enumerate(splitter.split(np.zeros(len(items)), groups=groups)):
+        fold_of[te_items] = k
+        tr = np.flatnonzero(np.isin(idx, tr_items))
+        te = np.flatnonzero(np.isin(idx, te_items))
+        te_items = [int(i) for i in te_items]
+        if len(set(y[tr])) < 2:
+            continue
+        pipe = build_pipeline(params).fit(gold_rows.iloc[tr], y[tr])
+        model = TensionModel(pipe, {"params": params.to_dict(), "version": f"cv-fold-{k}"})
+        if len(te):
+            proba[te] = model.predict_proba(gold_rows.iloc[te])
+            if baselines:
+                for name, p in _baseline_probas(texts, y, tr, te).items():
+                    base.setdefault(name, np.zeros((len(idx), 5)))[te] = p
+        for i in te_items:
+            rank1[int(i)] = _rank1_level(model, analyses[i])
+    level = TensionModel(None, {"params": params.to_dict()}).level_from_proba(proba)
+    m = metrics(y, proba, level)
+    # end to end: the rank-1 row's level; a missed pair or no pair counts as what it got
+    r1 = np.array([rank1[int(i)][2] if rank1[int(i)][2] >= 0 else 1 for i in idx])
+    from sklearn.metrics import cohen_kappa_score
+
+    m["qwk_rank1"] = float(cohen_kappa_score(y, r1, weights="quadratic", labels=list(LEVELS)))
+    gold_key = {int(i): "-".join(items[i].dyad or ()) for i in idx}
+    m["dyad_rank1"] = float(np.mean([rank1[int(i)][0] == gold_key[int(i)] for i in idx]))
+    neg = [i for i, it in enumerate(items) if it.dyad is None]
+    if neg:
+        ok = [not rank1[i][0] or rank1[i][1] < 25 for i in neg]
+        m["nodyad_ok"] = float(np.mean(ok))
+    m["n"] = float(len(idx))
+    m["n_nodyad"] = float(len(neg))
+    preds = pd.DataFrame(
+        {
+            "article_id": [items[i].article.id for i in idx],
+            "episode": groups[idx_arr],
+            "fold": fold_of[idx_arr],
+            "gold_level": y,
+            "pred_level": level,
+            **{f"p{k}": proba[:, k] for k in range(5)},
+            "escalation_score": 25 * (proba @ LEVELS),
+            "rank1_dyad": [rank1[int(i)][0] for i in idx],
+            "gold_dyad": [gold_key[int(i)] for i in idx],
+        }
+    )
+    table = [{"model": "tension", **{k: m[k] for k in ("qwk", "spearman", "ece", "accuracy")}}]
+    for name, p in base.items():
+        bm = metrics(y, p)
+        table.append({"model": name, **{k: bm[k] for k in ("qwk", "spearman", "ece", "accuracy")}})
+    from sklearn.metrics import confusion_matrix
+
+    return EvalResult(
+        metrics=m,
+        predictions=preds,
+        baselines=pd.DataFrame(table),
+        per_signal=_per_signal(items, analyses),
+        confusion=confusion_matrix(y, level, labels=list(LEVELS)),
+        reliability=reliability_table(proba, y),
+    )
+
+
+def evaluate_model(model: TensionModel, items: Sequence[LabelledArticle]) -> EvalResult:
+    """Metrics of a fitted model on held-out labelled articles (no refitting)."""
+    from sklearn.metrics import cohen_kappa_score, confusion_matrix
+
+    analyses = [analyse(it.article) for it in items]
+    idx = [i for i, it in enumerate(items) if it.dyad is not None and it.level is not None]
+    rows = []
+    for i in idx:
+        an, it = analyses[i], items[i]
+        assert it.dyad is not None
+        found = next((d for d in an.dyads if (d.actor_a, d.actor_b) == it.dyad), None)
+        rows.append(dyad_row(an, it.dyad[0], it.dyad[1], found))
+    y = np.array([items[i].level for i in idx], dtype=int)
+    proba = model.predict_proba(pd.DataFrame(rows)) if rows else np.zeros((0, 5))
+    level = model.level_from_proba(proba) if rows else np.zeros(0, dtype=int)
+    m = metrics(y, proba, level) if rows else {}
+    r1 = {i: _rank1_level(model, analyses[i]) for i in range(len(items))}
+    if idx:
+        r1_level = np.array([r1[i][2] if r1[i][2] >= 0 else 1 for i in idx])
+        m["qwk_rank1"] = float(
+            cohen_kappa_score(y, r1_level, weights="quadratic", labels=list(LEVELS))
+        )
+        m["dyad_rank1"] = float(np.mean([r1[i][0] == "-".join(items[i].dyad or ()) for i in idx]))
+    neg = [i for i, it in enumerate(items) if it.dyad is None]
+    if neg:
+        m["nodyad_ok"] = float(np.mean([not r1[i][0] or r1[i][1] < 25 for i in neg]))
+    m["n"] = float(len(idx))
+    preds = pd.DataFrame(
+        {
+            "article_id": [items[i].article.id for i in idx],
+            "episode": [items[i].episode for i in idx],
+            "gold_level": y,
+            "pred_level": level,
+            **{f"p{k}": proba[:, k] for k in range(5)},
+            "escalation_score": 25 * (proba @ LEVELS),
+        }
+    )
+    return EvalResult(
+        metrics=m,
+        predictions=preds,
+        baselines=pd.DataFrame(
+            [{"model": "tension", **{k: m.get(k) for k in ("qwk", "spearman", "ece", "accuracy")}}]
+        ),
+        per_signal=_per_signal(items, analyses),
+        confusion=confusion_matrix(y, level, labels=list(LEVELS)),
+        reliability=reliability_table(proba, y),
+    )

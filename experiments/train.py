@@ -38,7 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         version=args.version,
         register=False if args.no_register else None,
     )
-    res = train_run(cfg, tracking_uri=args.tracking_uri)
+    from tension._types import TensionError
+
+    try:
+        res = train_run(cfg, tracking_uri=args.tracking_uri)
+    except TensionError as exc:
+        print(f"train: error: {exc}", file=sys.stderr)
+        return 1
     print(f"run {res.run_id} logged to {res.tracking_uri}")
     for k, v in sorted(res.metrics.items()):
         print(f"  {k:24s} {v:.4f}")

@@ -13,13 +13,14 @@ Tracking store: ``--tracking-uri``, else ``$MLFLOW_TRACKING_URI``, else the sqli
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tension._model import CARD_FILE, MODEL_FILE, MODEL_NAME, TensionModel
-from tension._types import ModelError
+from tension._types import ModelError, TensionError
 
 if TYPE_CHECKING:
     from tension._config import ExperimentConfig
@@ -406,6 +407,23 @@ def _read_all(paths: Sequence[str]) -> tuple[list[Any], list[dict[str, Any]]]:
     return _load_training(list(paths))
 
 
+@contextlib.contextmanager
+def _server_errors(uri: str) -> Iterator[None]:
+    """A tracking server that stops answering mid-run: one clear error, not mlflow's traceback."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        yield
+    except MlflowException as exc:
+        if "API request to" not in str(exc):
+            raise
+        raise TensionError(
+            f"the mlflow tracking server at {uri} stopped answering mid-run "
+            f"({str(exc).splitlines()[0][:300]}); the run is incomplete and no model was "
+            "written to the output folder. Start the server again and rerun"
+        ) from None
+
+
 def train_run(cfg: ExperimentConfig, *, tracking_uri: str | None = None) -> RunResult:
     """Cross-validate, fit on all training files, evaluate on the held-out file, log the lot,
     register the model and apply the champion rule; write ``cfg.output_dir`` if set."""
@@ -417,7 +435,7 @@ def train_run(cfg: ExperimentConfig, *, tracking_uri: str | None = None) -> RunR
 
     uri = _setup(tracking_uri, cfg.experiment)
     items, prints = _read_all(cfg.train)
-    with mlflow.start_run(run_name=cfg.run_name) as run, \
+    with _server_errors(uri), mlflow.start_run(run_name=cfg.run_name) as run, \
             tempfile.TemporaryDirectory(prefix="tension-run-") as tmp_s:
         tmp = Path(tmp_s)
         mlflow.set_tags(_run_tags("train"))

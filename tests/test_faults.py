@@ -227,3 +227,83 @@ def test_killed_worker_under_jobs(tmp_path: Path) -> None:
         key = (row["article_id"], row["dyad"])
         n_rows[key] = n_rows.get(key, 0) + 1
     assert max(n_rows.values()) == 1  # nothing scored twice into the output
+
+
+# --------------------------------------------------------------------------- tracking server
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - our local server
+            return r.read().decode()
+    except OSError:
+        return None
+
+
+@pytest.mark.slow
+def test_tracking_server_down_mid_training(tmp_path: Path) -> None:
+    mlflow_bin = Path(PY).with_name("mlflow")
+    if not mlflow_bin.exists():
+        pytest.skip("mlflow CLI not installed")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(mlflow_bin), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'mlflow.db'}",
+         "--artifacts-destination", str(tmp_path / "artifacts")],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the server forks workers: kill the whole group
+    )
+    train = None
+    out = tmp_path / "model-out"
+    env = dict(os.environ, MLFLOW_HTTP_REQUEST_MAX_RETRIES="1",
+               MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR="1", MLFLOW_HTTP_REQUEST_TIMEOUT="10")
+    try:
+        deadline = time.monotonic() + 90
+        while _get(f"{url}/health") is None:
+            assert time.monotonic() < deadline, "mlflow server did not start"
+            assert server.poll() is None, "mlflow server exited"
+            time.sleep(0.3)
+        train = subprocess.Popen(
+            [PY, "experiments/train.py", "--config", "experiments/configs/seeds.json",
+             "--tracking-uri", url, "--output-dir", str(out), "--no-register"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        # wait until the run exists on the server (training under way), then take it down
+        deadline = time.monotonic() + 120
+        while True:
+            body = _get(f"{url}/api/2.0/mlflow/experiments/search?max_results=10")
+            if body and '"tension-escalation"' in body:
+                break
+            assert train.poll() is None, train.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "training never reached the server"
+            time.sleep(0.2)
+        time.sleep(1.0)
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        _, stderr = train.communicate(timeout=300)
+    finally:
+        for p in (train, server):
+            if p is not None and p.poll() is None:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL) if p is server else p.kill()
+                except ProcessLookupError:
+                    pass
+                p.wait(timeout=30)
+    assert train.returncode != 0
+    assert "Traceback" not in stderr, stderr[-3000:]
+    assert "tracking server" in stderr and url in stderr, stderr[-3000:]
+    # the local model is written after the run is logged: no file, or a whole one with its card
+    assert not (out / "tension-escalation.joblib").exists() or \
+        (out / "tension-escalation.card.json").exists()
+    assert not [p for p in out.rglob(".tmp-*")] if out.exists() else True

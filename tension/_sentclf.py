@@ -147,11 +147,33 @@ def load_rescorer() -> dict[str, Any] | None:
 
 
 def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
-    rows = feature_indices(events)
-    flat = np.concatenate(rows)
-    starts = np.zeros(len(rows), dtype=np.int64)
-    starts[1:] = np.cumsum([len(r) for r in rows])[:-1]
-    z = np.add.reduceat(art["coef"][flat], starts) + float(art["intercept"])
+    """Probabilities of the candidates; the same features as ``feature_indices``, gathered in
+    one pass (one numpy gather per article instead of arrays per event)."""
+    coef = art["coef"]
+    n_ev = len(events)
+    counts = Counter(e.signal for e in events)
+    n_sent = 1 + max(e.sentence_index for e in events)
+    present = sorted({e.signal for e in events if not e.background})
+    actors = Counter(c for e in events for c in (e.source, e.target) if c)
+    main = frozenset(c for c, _ in actors.most_common(2))
+    n = np.uint64(N_FEATURES)
+    struct_idx: list[int] = []
+    struct_own: list[int] = []
+    lex_parts: list[np.ndarray] = []
+    lex_own: list[np.ndarray] = []
+    by_sentence: dict[int, np.ndarray] = {}
+    for k, e in enumerate(events):
+        names = _structural(e, counts[e.signal], n_sent, present, main, len(actors))
+        struct_idx.extend(_hash(x) % N_FEATURES for x in names)
+        struct_own.extend([k] * len(names))
+        lex = by_sentence.get(e.sentence_index)
+        if lex is None:
+            lex = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
+        lex_parts.append((lex ^ np.uint64(_hash("sig=" + e.signal))) % n)
+        lex_own.append(np.full(len(lex), k, dtype=np.int64))
+    idx = np.concatenate([np.asarray(struct_idx, dtype=np.uint64), *lex_parts]).astype(np.int64)
+    own = np.concatenate([np.asarray(struct_own, dtype=np.int64), *lex_own])
+    z = np.bincount(own, weights=coef[idx], minlength=n_ev) + float(art["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
 
 

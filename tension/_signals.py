@@ -440,7 +440,8 @@ def _as_article(article: Article | str) -> Article:
         from tension._io import as_articles
     except ImportError:  # pragma: no cover - ingestion layer missing
         return Article(id="text", text=str(article), raw_text=str(article))
-    return next(iter(as_articles(str(article))))
+    # always text (as_articles would read a str that happens to name a file)
+    return next(iter(as_articles([{"text": str(article)}])))
 
 
 def _find_mentions(article: Article) -> list[Mention]:
@@ -455,7 +456,12 @@ def _find_mentions(article: Article) -> list[Mention]:
 def extract_signals(
     article: Article | str, mentions: Sequence[Mention] | None = None
 ) -> list[Event]:
-    """Events (signal, actors, modality, evidence span) found in one article."""
+    """Events (signal, actors, modality, evidence span) found in one article.
+
+    ``article`` is an :class:`Article` or the text of one (a ``str`` is always text, cleaned
+    as ingestion cleans it). ``mentions`` defaults to ``tension._actors.find_actors(article)``.
+    Offsets (``start``/``end``, ``sentence_start``/``sentence_end``) point into the original text.
+    """
     art = _as_article(article)
     if mentions is None:
         mentions = _find_mentions(art)

@@ -415,7 +415,20 @@ def score_paths(
         writer = scores.write.mode("overwrite")
         if out_fmt == "csv":
             writer = writer.option("header", True)
-        writer.format(out_fmt).save(tmp)
+        try:
+            writer.format(out_fmt).save(tmp)
+        except Exception as exc:  # Py4JJavaError/PySparkException: a failed job, one line
+            if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+                raise
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            # the executor's own error (e.g. a ModelError) says more than the JVM's first line
+            first = next((ln for ln in lines if ln.startswith("tension._types.")),
+                         lines[0] if lines else type(exc).__name__)
+            raise TensionError(
+                f"the Spark job failed ({first[:300]}); nothing was written to {output}. "
+                "A task that loses its Python worker (killed, out of memory) is retried "
+                "spark.task.maxFailures times: 4 on a cluster, once in local[N] (use local[N,F])"
+            ) from None
         from pyspark.sql import functions as F
 
         back = spark.read.format(out_fmt).schema(SCORE_SCHEMA)

@@ -23,8 +23,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 CORPUS = ROOT / "seeds" / "corpus.jsonl"
-MODEL_OK = (ROOT / "models" / "tension-escalation.card.json").is_file()
-needs_model = pytest.mark.skipif(not MODEL_OK, reason="no shipped model in models/")
+
+
+@pytest.fixture(scope="session")
+def shipped_model() -> None:
+    from tension._model import load_model
+    from tension._types import TensionError
+
+    try:
+        load_model()
+    except TensionError as exc:
+        pytest.skip(f"the shipped model does not load here: {exc}")
+
+
+needs_model = pytest.mark.usefixtures("shipped_model")
 
 
 def _tension(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -307,3 +319,64 @@ def test_tracking_server_down_mid_training(tmp_path: Path) -> None:
     assert not (out / "tension-escalation.joblib").exists() or \
         (out / "tension-escalation.card.json").exists()
     assert not [p for p in out.rglob(".tmp-*")] if out.exists() else True
+
+
+# --------------------------------------------------------------------------- Spark executor
+
+
+def _pyspark_workers() -> list[int]:
+    """Python workers forked by pyspark.daemon (not the daemon itself)."""
+    daemons = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+               and "pyspark.daemon" in _cmdline(int(p.name))]
+    return [c for d in daemons for c in _children(d)]
+
+
+@needs_model
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize("max_failures", [4, 1], ids=["retried", "no-retry"])
+def test_killed_spark_python_worker(tmp_path: Path, max_failures: int) -> None:
+    pytest.importorskip("pyspark")
+    if subprocess.run(["java", "-version"], capture_output=True, timeout=30).returncode != 0:
+        pytest.skip("no Java for Spark")
+    if _pyspark_workers():
+        pytest.skip("another Spark job's python workers are running on this machine")
+    src, ids = _articles(tmp_path, 4)
+    out = tmp_path / "scores.jsonl"
+    # local[N,F]: F attempts per task, as task.maxFailures on a cluster (local[N] allows one)
+    env = dict(os.environ, PYSPARK_SUBMIT_ARGS=f"--master local[1,{max_failures}] pyspark-shell")
+    proc = subprocess.Popen(
+        [PY, "-m", "tension", "score", "--engine", "spark", str(src), "-o", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        killed = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = _pyspark_workers()
+            if workers:
+                time.sleep(1.0)  # let it start scoring (the model loads first)
+                killed = workers[0]
+                os.kill(killed, signal.SIGKILL)
+                break
+            time.sleep(0.1)
+        assert killed is not None, "no pyspark worker appeared"
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    leftovers = [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    assert not leftovers  # the half-written job directory was removed
+    if max_failures > 1:  # Spark ran the task again: a whole, correct output
+        assert proc.returncode == 0, stderr[-3000:]
+        got: set[str] = set()
+        for part in out.glob("part-*"):
+            got |= {json.loads(line)["article_id"] for line in part.read_text().splitlines()}
+        assert got == ids
+    else:
+        assert proc.returncode == 1
+        _clear(stderr)
+        assert "Spark" in stderr
+        assert not out.exists()

@@ -87,6 +87,8 @@ def main() -> None:
     ap.add_argument("--max-mb", type=float, default=10.0)
     ap.add_argument("--shapes", default=",".join(SHAPES))
     ap.add_argument("--stages", default="clean,actors,signals,score")
+    ap.add_argument("--model", default=None, help="model folder for the score stage "
+                    "(default: the shipped model)")
     ap.add_argument("--budget", type=float, default=120.0,
                     help="stop growing a shape/stage once one size takes longer than this (s)")
     args = ap.parse_args()
@@ -96,7 +98,7 @@ def main() -> None:
         try:
             from tension._model import load_model
 
-            model = load_model()
+            model = load_model(args.model)
         except Exception as exc:  # noqa: BLE001 - benchmark: report and go on
             print(f"(score stage skipped: {exc})", file=sys.stderr)
     stages = {k: v for k, v in _stages(model).items() if k in wanted}

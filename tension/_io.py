@@ -362,7 +362,8 @@ def _read_parquet(path: str, opts: _Opts) -> Iterator[_Rec | IngestError]:
             for rec in batch.to_pylist():
                 row += 1
                 yield _Rec(path, row, rec)
-    except (pa.ArrowException, OSError) as exc:
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:  # found by fuzz_ingest:
+        # a string column holding bytes that are not UTF-8
         yield IngestError(f"cannot read Parquet data ({exc})", path=path, line=row + 1)
 
 

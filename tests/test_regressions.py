@@ -154,3 +154,29 @@ def test_csv_with_bare_carriage_returns_is_an_ingest_error(tmp_path: Any, data: 
     if rejects:
         with pytest.raises(IngestError, match="in.csv"):
             list(read_articles(p))
+
+
+def _parquet_with_invalid_utf8(path: Any) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # a string column whose bytes are not UTF-8, built from raw buffers (no validation)
+    vals = [b"Iran and Pakistan held talks.", b"\x9d\xff not utf-8"]
+    offsets = pa.array([0, len(vals[0]), len(vals[0]) + len(vals[1])], type=pa.int32())
+    text = pa.Array.from_buffers(pa.string(), 2, [None, offsets.buffers()[1],
+                                                  pa.py_buffer(b"".join(vals))])
+    pq.write_table(pa.table({"id": ["a", "b"], "text": text}), path)
+
+
+def test_parquet_string_column_with_invalid_utf8(tmp_path: Any) -> None:
+    """fuzz_ingest crash d9c95249: pyarrow raised UnicodeDecodeError from to_pylist()."""
+    from tension._io import read_articles
+    from tension._types import IngestError
+
+    p = tmp_path / "bad.parquet"
+    _parquet_with_invalid_utf8(p)
+    rejects: list[dict[str, Any]] = []
+    list(read_articles(p, on_error="skip", rejects=rejects))
+    assert len(rejects) == 1 and "Parquet" in rejects[0]["reason"]
+    with pytest.raises(IngestError, match="bad.parquet"):
+        list(read_articles(p))

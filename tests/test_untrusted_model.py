@@ -30,7 +30,6 @@ from tension._model import (
 from tension._types import ModelError
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "models"
 
 
 class _Payload:
@@ -44,9 +43,15 @@ class _Payload:
 
 
 def _shipped_card() -> dict[str, Any]:
-    card = json.loads((SHIPPED / CARD_FILE).read_text())
-    assert card["source"] == "tension"
-    return card
+    """A card this package accepts (built from the code, so a stale shipped model is moot)."""
+    from tension._features import DyadFeaturizer
+    from tension._model import FORMAT_VERSION, library_versions
+
+    return {
+        "name": "tension-escalation", "format_version": FORMAT_VERSION, "version": "planted",
+        "source": "tension", "file": MODEL_FILE, "libraries": library_versions(),
+        "signal_features": [str(n) for n in DyadFeaturizer().fit(None).get_feature_names_out()],
+    }
 
 
 def _plant(folder: Path, marker: Path, *, sha: str | None = None, source: str = "tension") -> Path:

@@ -17,11 +17,19 @@ _ABBREV = frozenset(
     ltd co corp u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx
     dept fig al pres amb""".split()
 )
+_ABBREV_MAX = max(map(len, _ABBREV))
 # Sentences longer than this are cut so that per-sentence work stays bounded.
 MAX_SENTENCE_CHARS = 5000
+# Actors, signals and dyad text each split the same article: keep the last few results.
+_CACHE_SIZE = 8
+_cache: dict[str, tuple[tuple[int, int], ...]] = {}
 
 
 def _is_abbreviation(text: str, dot_pos: int) -> bool:
+    # a word longer than every abbreviation (the common case) needs no scan
+    k = dot_pos - _ABBREV_MAX - 1
+    if k >= 0 and text[k:dot_pos].isalpha():
+        return False
     j = dot_pos
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
@@ -36,13 +44,24 @@ def _is_abbreviation(text: str, dot_pos: int) -> bool:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return ``[start, end)`` spans of the sentences of ``text``, whitespace trimmed."""
+    hit = _cache.get(text)
+    if hit is None:
+        hit = tuple(_split(text))
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache), ""), None)
+        _cache[text] = hit
+    return list(hit)
+
+
+def _split(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(text)
     for m in _BOUNDARY.finditer(text):
-        if m.group(0)[0] == "." and len(m.group(0)) == 1 and _is_abbreviation(text, m.start()):
+        g = m.group()
+        if g == "." and _is_abbreviation(text, m.start()):
             continue
-        end = m.end() if m.group(0)[0] != "\n" else m.start()
+        end = m.start() if g[0] == "\n" else m.end()
         _emit(text, start, end, spans)
         start = m.end()
     if start < n:

@@ -72,8 +72,13 @@ def _structural(
         f"{s}|main={main}",
         f"{s}|nstates={_bucket(n_states, (0, 1, 2, 4))}",
     ]
-    names.extend(f"{s}|co={o}" for o in others if o != s)
+    names.extend(_co_occurring(s, others))
     return names
+
+
+def _co_occurring(s: str, others: Iterable[str]) -> list[str]:
+    """The other signals of the article, conjoined with this one (same for every ``s`` event)."""
+    return [f"{s}|co={o}" for o in others if o != s]
 
 
 @functools.cache
@@ -85,12 +90,16 @@ def _hash(key: str) -> int:
 
 def _sentence_hashes(sentence: str) -> np.ndarray:
     """Hashes of the words and word bigrams of a sentence (signal-free; conjoined later)."""
-    words = _WORD.findall(sentence.lower())
-    hw = np.fromiter((_hash("w=" + w) for w in words), dtype=np.uint64, count=len(words))
-    if len(hw) > 1:
-        bi = (hw[:-1] * np.uint64(1000003)) ^ hw[1:]
-        hw = np.concatenate([hw, bi])
-    return np.unique(hw)
+    hw = list(map(_word_hash, _WORD.findall(sentence.lower())))
+    # hashes are below 2**32, so the product stays below 2**64 and Python ints give the same
+    # values as uint64 arithmetic; a sorted set is np.unique without the array overheads
+    bi = [(a * 1000003) ^ b for a, b in zip(hw, hw[1:], strict=False)]
+    return np.array(sorted({*hw, *bi}), dtype=np.uint64)
+
+
+@functools.cache
+def _word_hash(word: str) -> int:
+    return _hash("w=" + word)
 
 
 def feature_indices(events: Sequence[Event]) -> list[np.ndarray]:
@@ -156,23 +165,35 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     present = sorted({e.signal for e in events if not e.background})
     actors = Counter(c for e in events for c in (e.source, e.target) if c)
     main = frozenset(c for c, _ in actors.most_common(2))
-    n = np.uint64(N_FEATURES)
-    struct_idx: list[int] = []
-    struct_own: list[int] = []
+    n_states = len(actors)
+    # every event's features in order (its structural names, then its sentence's words), so
+    # each per-event sum adds the same terms in the same order as the design matrix row
+    struct: list[int] = []
+    struct_len: list[int] = []
     lex_parts: list[np.ndarray] = []
-    lex_own: list[np.ndarray] = []
+    sigs: list[int] = []
     by_sentence: dict[int, np.ndarray] = {}
-    for k, e in enumerate(events):
-        names = _structural(e, counts[e.signal], n_sent, present, main, len(actors))
-        struct_idx.extend(_hash(x) % N_FEATURES for x in names)
-        struct_own.extend([k] * len(names))
+    co: dict[str, list[int]] = {}
+    for e in events:
+        s = e.signal
+        names = _structural(e, counts[s], n_sent, (), main, n_states)
+        co_s = co.get(s)
+        if co_s is None:
+            co_s = co[s] = list(map(_hash, _co_occurring(s, present)))
+        struct.extend(map(_hash, names))
+        struct.extend(co_s)
+        struct_len.append(len(names) + len(co_s))
         lex = by_sentence.get(e.sentence_index)
         if lex is None:
             lex = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
-        lex_parts.append((lex ^ np.uint64(_hash("sig=" + e.signal))) % n)
-        lex_own.append(np.full(len(lex), k, dtype=np.int64))
-    idx = np.concatenate([np.asarray(struct_idx, dtype=np.uint64), *lex_parts]).astype(np.int64)
-    own = np.concatenate([np.asarray(struct_own, dtype=np.int64), *lex_own])
+        lex_parts.append(lex)
+        sigs.append(_hash("sig=" + s))
+    lex_len = [len(x) for x in lex_parts]
+    lex_idx = np.concatenate(lex_parts) ^ np.repeat(np.asarray(sigs, dtype=np.uint64), lex_len)
+    idx = np.concatenate([np.asarray(struct, dtype=np.uint64), lex_idx])
+    idx = (idx % np.uint64(N_FEATURES)).astype(np.int64)
+    ks = np.arange(n_ev, dtype=np.int64)
+    own = np.concatenate([np.repeat(ks, struct_len), np.repeat(ks, lex_len)])
     z = np.bincount(own, weights=coef[idx], minlength=n_ev) + float(art["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
 

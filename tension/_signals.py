@@ -479,13 +479,16 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     spans = split_sentences(text)
     if not spans:
         return []
-    sents = [_Sent(i, s, e) for i, (s, e) in enumerate(spans)]
+    # only sentences with a cue get a _Sent (most sentences of an article have none)
+    sents: dict[int, _Sent] = {}
     starts = [s for s, _ in spans]
     for h in _scan(low):
         i = bisect.bisect_right(starts, h.start) - 1
-        if i < 0 or h.start >= sents[i].end:
+        if i < 0 or h.start >= spans[i][1]:
             continue
-        st = sents[i]
+        st = sents.get(i)
+        if st is None:
+            st = sents[i] = _Sent(i, *spans[i])
         if h.kind == "trigger":
             st.triggers.append(h)
         elif h.kind == "modality":
@@ -504,11 +507,12 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     for i, ms_i in by_sent.items():
         # a trigger inside a name ("United" in "United States") is not a trigger
         # a cue inside a name ("United" in "United States", "Union" in "European Union")
-        st = sents[i]
-        st.triggers = [h for h in st.triggers if not _inside(h, ms_i)]
-        st.block_hits = [h for h in st.block_hits if not _inside(h, ms_i)]
-    for st in sents:
-        st.blocked = {h.name for h in st.block_hits}
+        st_i = sents.get(i)
+        if st_i is not None:
+            st_i.triggers = [h for h in st_i.triggers if not _inside(h, ms_i)]
+            st_i.block_hits = [h for h in st_i.block_hits if not _inside(h, ms_i)]
+    for st_i in sents.values():
+        st_i.blocked = {h.name for h in st_i.block_hits}
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])
@@ -519,10 +523,12 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     pair = _pair_from_counts(mentions)
     last_force: Event | None = None
     out: list[Event] = []
-    for st in sents:
-        ms = by_sent.get(st.index, [])
-        if not st.triggers:
-            pair = _update_pair(pair, ms)
+    for i in range(len(spans)):
+        ms = by_sent.get(i, [])
+        st = sents.get(i)
+        if st is None or not st.triggers:
+            if ms:  # with no mentions and no events the pair stays
+                pair = _update_pair(pair, ms)
             continue
         background = _is_background(low, st, ref_year)
         seg = low[st.start:st.end]

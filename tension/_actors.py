@@ -210,6 +210,12 @@ def _automata() -> tuple[Any, Any]:
 
 
 @functools.cache
+def _prefixes(rule: str) -> tuple[str, ...]:
+    """A rule's words as a tuple for one ``str.startswith`` call (lowercased)."""
+    return tuple(_sets()[rule])
+
+
+@functools.cache
 def _sets() -> dict[str, frozenset[str]]:
     c = _context()
     return {k: frozenset(w.lower() for w in v) for k, v in c.items()} | {
@@ -346,13 +352,14 @@ def _first_verb(text: str, s: int, e: int) -> int:
 
 def _role(text: str, s: int, e: int, verb_pos: int) -> str:
     sets = _sets()
-    after = text[e:e + 40].translate(_FOLD)
+    after = _fold(text[e:e + 40])
     poss = after.startswith("'s") or (after.startswith("'") and text[e - 1:e] == "s")
     rest = after[2:] if after.startswith("'s") else after[1:] if poss else after
     rest_l = rest.lower().lstrip()
-    for w in sets["location_after"]:
-        if rest_l.startswith(w) and (len(rest_l) == len(w) or not rest_l[len(w)].isalpha()):
-            return "location"
+    if rest_l.startswith(_prefixes("location_after")):
+        for w in sets["location_after"]:
+            if rest_l.startswith(w) and (len(rest_l) == len(w) or not rest_l[len(w)].isalpha()):
+                return "location"
     before = text[max(0, s - 25):s].lower().split()
     if before:
         prev = before[-1]
@@ -393,8 +400,7 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
         d = bisect.bisect_right(dateline_starts, s) - 1  # datelines are sorted, disjoint
         if d >= 0 and s < datelines[d][1]:
             continue
-        tail = text[e:e + 20].lower()
-        if any(tail.startswith(sfx) for sfx in sets["based_suffix"]):
+        if text[e:e + 20].lower().startswith(_prefixes("based_suffix")):
             continue
         surface = text[s:e]
         if surface in sets["person_exact"] and _is_person(text, s, e, sent_starts):

@@ -88,13 +88,14 @@ def _hash(key: str) -> int:
     return int(murmurhash3_32(key, seed=0, positive=True))
 
 
-def _sentence_hashes(sentence: str) -> np.ndarray:
-    """Hashes of the words and word bigrams of a sentence (signal-free; conjoined later)."""
+def _sentence_hashes(sentence: str) -> list[int]:
+    """Sorted distinct hashes of the words and word bigrams of a sentence (signal-free;
+    conjoined later)."""
     hw = list(map(_word_hash, _WORD.findall(sentence.lower())))
     # hashes are below 2**32, so the product stays below 2**64 and Python ints give the same
     # values as uint64 arithmetic; a sorted set is np.unique without the array overheads
     bi = [(a * 1000003) ^ b for a, b in zip(hw, hw[1:], strict=False)]
-    return np.array(sorted({*hw, *bi}), dtype=np.uint64)
+    return sorted({*hw, *bi})
 
 
 @functools.cache
@@ -117,7 +118,9 @@ def feature_indices(events: Sequence[Event]) -> list[np.ndarray]:
     for e in events:
         lex = by_sentence.get(e.sentence_index)
         if lex is None:
-            lex = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
+            lex = by_sentence[e.sentence_index] = np.array(
+                _sentence_hashes(e.sentence), dtype=np.uint64
+            )
         names = _structural(e, counts[e.signal], n_sent, present, main, len(actors))
         struct = np.fromiter((_hash(k) for k in names), dtype=np.uint64, count=len(names))
         sig = np.uint64(_hash("sig=" + e.signal))
@@ -170,9 +173,10 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     # each per-event sum adds the same terms in the same order as the design matrix row
     struct: list[int] = []
     struct_len: list[int] = []
-    lex_parts: list[np.ndarray] = []
+    lex: list[int] = []
+    lex_len: list[int] = []
     sigs: list[int] = []
-    by_sentence: dict[int, np.ndarray] = {}
+    by_sentence: dict[int, list[int]] = {}
     co: dict[str, list[int]] = {}
     for e in events:
         s = e.signal
@@ -183,14 +187,15 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
         struct.extend(map(_hash, names))
         struct.extend(co_s)
         struct_len.append(len(names) + len(co_s))
-        lex = by_sentence.get(e.sentence_index)
-        if lex is None:
-            lex = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
-        lex_parts.append(lex)
+        words = by_sentence.get(e.sentence_index)
+        if words is None:
+            words = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
+        lex.extend(words)
+        lex_len.append(len(words))
         sigs.append(_hash("sig=" + s))
-    lex_len = [len(x) for x in lex_parts]
-    lex_idx = np.concatenate(lex_parts) ^ np.repeat(np.asarray(sigs, dtype=np.uint64), lex_len)
-    idx = np.concatenate([np.asarray(struct, dtype=np.uint64), lex_idx])
+    sig_rep = np.repeat(np.asarray(sigs, dtype=np.uint64), lex_len)
+    idx = np.asarray(struct + lex, dtype=np.uint64)
+    idx[len(struct):] ^= sig_rep
     idx = (idx % np.uint64(N_FEATURES)).astype(np.int64)
     ks = np.arange(n_ev, dtype=np.int64)
     own = np.concatenate([np.repeat(ks, struct_len), np.repeat(ks, lex_len)])

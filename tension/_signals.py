@@ -55,6 +55,7 @@ _CLAUSE_BREAKS = ("; ", " but ", " however", " although ", " though ", " whereas
 _NEG_WINDOW = 35
 _MODAL_WINDOW = 70
 _CLAIM_WINDOW = 160
+_WINDOWS = {"negated": _NEG_WINDOW, "denied": _CLAIM_WINDOW, "claimed": _CLAIM_WINDOW}
 _NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -214,10 +215,7 @@ def _modality(
             continue
         dist = hit.start - m.end
         kind = m.name
-        window = {
-            "negated": _NEG_WINDOW, "denied": _CLAIM_WINDOW, "claimed": _CLAIM_WINDOW,
-        }.get(kind, _MODAL_WINDOW)
-        if dist > window:
+        if dist > _WINDOWS.get(kind, _MODAL_WINDOW):
             continue
         prev = found.get(kind)
         if prev is None or m.end > prev.end:
@@ -416,9 +414,13 @@ def _third_parties(
     return caller_codes, (pair_codes[0] if pair_codes else None), None
 
 
-def _is_background(low: str, sent: _Sent, ref_year: int | None) -> bool:
+def _is_background(
+    low: str, sent: _Sent, ref_year: int | None, current: Sequence[str] = _CURRENT
+) -> bool:
+    """``current``: the words of ``_CURRENT`` found anywhere in the article (the others cannot
+    be in the sentence)."""
     seg = low[sent.start:sent.end]
-    if any(c in seg for c in _CURRENT):
+    if any(c in seg for c in current):
         return False
     if sent.background_cue:
         return True
@@ -521,6 +523,9 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         ref_year = max(ys) if ys else None
     tax = load_taxonomy()
     pair = _pair_from_counts(mentions)
+    # per-sentence substring tests only for the phrases the article contains at all
+    current = [c for c in _CURRENT if c in low]
+    anaphors = [a for a in _PAIR_ANAPHORS if a in low]
     last_force: Event | None = None
     out: list[Event] = []
     for i in range(len(spans)):
@@ -530,9 +535,9 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if ms:  # with no mentions and no events the pair stays
                 pair = _update_pair(pair, ms)
             continue
-        background = _is_background(low, st, ref_year)
+        background = _is_background(low, st, ref_year, current)
         seg = low[st.start:st.end]
-        has_anaphor = any(a in seg for a in _PAIR_ANAPHORS)
+        has_anaphor = any(a in seg for a in anaphors)
         ss, se = art.raw_span(st.start, st.end)
         seen: set[tuple[str | None, ...]] = set()
         sent_events: list[Event] = []

@@ -374,9 +374,34 @@ def _role(text: str, s: int, e: int, verb_pos: int) -> str:
     return "subject" if s < verb_pos else "object"
 
 
+# The headline is resolved twice per article (candidate dyads, title signals): keep the last
+# few results for texts whose offsets need no mapping.
+_FOUND_SIZE = 4
+_found: dict[tuple[str, str], tuple[Any, tuple[Mention, ...]]] = {}
+
+
 def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
     if not text:
         return []
+    identity = article is None or (
+        article.anchors in ((), ((0, 0),)) and (not article.raw_text or article.raw_text == text)
+    )
+    if not identity:
+        return _find_uncached(text, article_id, article, identity)
+    key = (text, article_id)
+    autos, sets = _automata(), _sets()  # a result is only reused with the same data
+    hit = _found.get(key)
+    if hit is None or hit[0][0] is not autos or hit[0][1] is not sets:
+        hit = ((autos, sets), tuple(_find_uncached(text, article_id, article, identity)))
+        if len(_found) >= _FOUND_SIZE:
+            _found.pop(next(iter(_found), key), None)
+        _found[key] = hit
+    return list(hit[1])
+
+
+def _find_uncached(
+    text: str, article_id: str, article: Article | None, identity: bool
+) -> list[Mention]:
     sets = _sets()
     spans = split_sentences(text)
     starts = [sp[0] for sp in spans]
@@ -390,9 +415,6 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
         w in text for w in _context()["country_doc"]
     )
     verb_pos: dict[int, int] = {}  # sentence -> first verb, computed only where needed
-    identity = article is None or (
-        article.anchors in ((), ((0, 0),)) and (not article.raw_text or article.raw_text == text)
-    )
     out: list[Mention] = []
     for s, e, a in kept:
         if a.kind == "block":

@@ -40,6 +40,7 @@ DYAD_ROW_COLUMNS: tuple[str, ...] = (
     "in_title",
     "in_lead",
     "events",
+    "title_events",
     "text",
 )
 
@@ -55,9 +56,9 @@ MODALITY_GROUPS: dict[str, str] = {
     "threatened": "threat",
     "called_for": "threat",
 }
-_GROUPS = ("act", "neg", "threat")
+_PER_SIGNAL = ("act", "lead", "title", "neg", "threat")
 _DIRECTIONS = ("a_b", "b_a", "third")
-LEAD_SENTENCES = 3
+LEAD_SENTENCES = 2
 
 
 def _is_state(code: str | None) -> bool:
@@ -93,6 +94,19 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
 class DyadFeaturizer(TransformerMixin, BaseEstimator):
     """Named numeric features of a dyad row from its events.
 
+    Four blocks, every feature named ``<what>__<how>``:
+
+    * per signal, events that concern the pair loosely (any event not solely about other
+      states): ``<signal>__act`` (asserted or claimed), ``<signal>__lead`` (asserted in the
+      first sentences), ``<signal>__title`` (asserted in the headline), ``<signal>__neg``
+      (negated, denied or hedged) and ``<signal>__threat`` (threatened or called for);
+    * per signal family and direction, attributed events (``material_conflict__a_b``, ...);
+    * intensity: the strongest conflictual and cooperative prior weights, their net, casualties;
+    * the pair's salience, rank, co-mention and title/lead presence.
+
+    Grouped cross-validation on the shared news set preferred the loose per-signal block to
+    strictly attributed counts: actor attribution misses more events than it misassigns.
+
     Parameters
     ----------
     log_counts : bool
@@ -111,8 +125,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         self.families_ = sorted({spec.family for spec in tax.values()})
         names: list[str] = []
         for s in self.signals_:
-            names += [f"{s}__{g}" for g in _GROUPS]
-            names.append(f"{s}__lead")
+            names += [f"{s}__{k}" for k in _PER_SIGNAL]
         for fam in self.families_:
             names += [f"{fam}__{d}" for d in _DIRECTIONS]
         names += [
@@ -140,34 +153,45 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         index = {n: i for i, n in enumerate(self.feature_names_out_)}
         rows = _as_records(X)
         out = np.zeros((len(rows), len(index)), dtype=float)
+        n_counts = len(self.signals_) * len(_PER_SIGNAL) + len(self.families_) * len(_DIRECTIONS)
         for i, row in enumerate(rows):
             a, b = row.get("actor_a") or "", row.get("actor_b") or ""
-            events = [e for e in (row.get("events") or []) if e.confidence >= self.min_confidence]
-            pair_events = events_for_dyad(events, a, b)
+            side = {a, b}
+            events = [
+                e
+                for e in (row.get("events") or [])
+                if e.confidence >= self.min_confidence and not e.background
+            ]
             f = out[i]
-            max_conf = 0.0
-            max_coop = 0.0
-            net = 0.0
+            for e in events:
+                if e.signal not in tax:
+                    continue
+                states = {x for x in (e.source, e.target, e.location) if _is_state(x)}
+                if states and not states & side:
+                    continue  # solely about other states
+                group = MODALITY_GROUPS.get(e.modality, "neg")
+                f[index[f"{e.signal}__{group}"]] += 1
+                if group == "act" and e.sentence_index < LEAD_SENTENCES:
+                    f[index[f"{e.signal}__lead"]] += 1
+            for e in row.get("title_events") or []:
+                if e.signal in tax and MODALITY_GROUPS.get(e.modality) == "act":
+                    f[index[f"{e.signal}__title"]] += 1
+            pair_events = events_for_dyad(events, a, b)
+            max_conf = max_coop = net = 0.0
             cas = 0
             for e, direction in pair_events:
                 spec = tax.get(e.signal)
-                if spec is None:
+                if spec is None or MODALITY_GROUPS.get(e.modality) != "act":
                     continue
-                group = MODALITY_GROUPS.get(e.modality, "neg")
-                f[index[f"{e.signal}__{group}"]] += 1
-                if group == "act":
-                    if e.sentence_index < LEAD_SENTENCES:
-                        f[index[f"{e.signal}__lead"]] += 1
-                    if direction != "pair":
-                        f[index[f"{spec.family}__{direction}"]] += 1
-                    w = spec.weight
-                    max_conf = max(max_conf, -w)
-                    max_coop = max(max_coop, w)
-                    net += w
-                    if e.casualties:
-                        cas = max(cas, e.casualties)
+                if direction != "pair":
+                    f[index[f"{spec.family}__{direction}"]] += 1
+                max_conf = max(max_conf, -spec.weight)
+                max_coop = max(max_coop, spec.weight)
+                net += spec.weight
+                if e.casualties:
+                    cas = max(cas, e.casualties)
             if self.log_counts:
-                np.log1p(f, out=f)
+                np.log1p(f[:n_counts], out=f[:n_counts])
             f[index["intensity__max_conflict"]] = max_conf / 10.0
             f[index["intensity__max_cooperation"]] = max_coop / 10.0
             f[index["intensity__net_weight"]] = math.copysign(math.log1p(abs(net)), net) / 3.0

@@ -65,6 +65,7 @@ TRUSTED_SOURCES = ("tension",)
 
 SIGNAL_COLUMNS = [
     "events",
+    "title_events",
     "actor_a",
     "actor_b",
     "rank",
@@ -79,12 +80,13 @@ SIGNAL_COLUMNS = [
 class ModelParams:
     """Hyperparameters of the escalation pipeline (the config files of experiments/ set them)."""
 
-    C: float = 0.5
+    C: float = 0.3
     text_weight: float = 1.0  # multiplies the TF-IDF block; 0 = signals only
     text_ngram_max: int = 2
     text_min_df: int = 2
     class_weight: str | None = "balanced"
-    calibration: str = "sigmoid"  # "sigmoid", "isotonic" or "none"
+    # temperature scaling keeps the arg-max (so the level) and fixes over-confidence
+    calibration: str = "temperature"  # "temperature", "sigmoid", "isotonic" or "none"
     calibration_folds: int = 5
     level_rule: str = "argmax"  # how `level` follows from p0..p4: "argmax" or "expected"
 

@@ -35,6 +35,7 @@ class Analysis:
     mentions: list[Mention]
     events: list[Event]
     dyads: list[Any] = field(default_factory=list)  # tension._dyads.Dyad
+    title_events: list[Event] = field(default_factory=list)
 
 
 def analyse(article: Article) -> Analysis:
@@ -46,7 +47,12 @@ def analyse(article: Article) -> Analysis:
     mentions = find_actors(article)
     events = extract_signals(article, mentions)
     dyads = candidate_dyads(article, mentions, events)
-    return Analysis(article, mentions, events, dyads)
+    title_events: list[Event] = []
+    if article.title and article.title.strip():
+        # the headline is what the editor judged the news to be; read it on its own
+        head = Article(id=article.id, text=article.title.strip(), raw_text=article.title.strip())
+        title_events = extract_signals(head)
+    return Analysis(article, mentions, events, dyads, title_events)
 
 
 def _dyad_text(art: Article, sentence_indices: Sequence[int] | None) -> str:
@@ -78,6 +84,7 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
         "in_title": getattr(dyad, "in_title", False),
         "in_lead": getattr(dyad, "in_lead", False),
         "events": an.events,
+        "title_events": an.title_events,
         "text": _dyad_text(an.article, None),
     }
 

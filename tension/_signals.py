@@ -126,10 +126,15 @@ def _lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def _scan(low: str) -> list[_Hit]:
+# (start, end, kind, name, requires, phrase): the fields of _Hit, as a tuple because most hits
+# (block words, groups in sentences without a trigger) are never looked at again
+_RawHit = tuple[int, int, str, str, str, str]
+
+
+def _scan(low: str) -> list[_RawHit]:
     """Every cue hit on word boundaries; shadows removed with what they cover."""
     n = len(low)
-    hits: list[_Hit] = []
+    hits: list[_RawHit] = []
     shadows: list[tuple[int, int]] = []
     for end_idx, (key, entries) in _automaton().iter(low):
         start = end_idx - len(key) + 1
@@ -151,23 +156,24 @@ def _scan(low: str) -> list[_Hit]:
             if kind == "shadow":
                 shadows.append((start, e))
             else:
-                hits.append(_Hit(start, e, kind, name, requires, key))
+                hits.append((start, e, kind, name, requires, key))
     if shadows:
         shadows.sort()
         starts = [s for s, _ in shadows]
         keep = []
         for h in hits:
-            i = bisect.bisect_right(starts, h.start) - 1
+            h_start, h_end = h[0], h[1]
+            i = bisect.bisect_right(starts, h_start) - 1
             covered = False
             while i >= 0 and not covered:
                 s, e = shadows[i]
-                if s <= h.start < e or (h.start <= s < h.end):
+                if s <= h_start < e or (h_start <= s < h_end):
                     covered = True
-                if shadows[i][0] < h.start - 60:
+                if shadows[i][0] < h_start - 60:
                     break
                 i -= 1
-            j = bisect.bisect_left(starts, h.start)
-            if not covered and j < len(shadows) and shadows[j][0] < h.end:
+            j = bisect.bisect_left(starts, h_start)
+            if not covered and j < len(shadows) and shadows[j][0] < h_end:
                 covered = True
             if not covered:
                 keep.append(h)
@@ -481,25 +487,34 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     spans = split_sentences(text)
     if not spans:
         return []
-    # only sentences with a cue get a _Sent (most sentences of an article have none)
-    sents: dict[int, _Sent] = {}
+    # only sentences with a trigger get a _Sent: the other cues matter only beside a trigger
     starts = [s for s, _ in spans]
-    for h in _scan(low):
-        i = bisect.bisect_right(starts, h.start) - 1
-        if i < 0 or h.start >= spans[i][1]:
+    placed: list[tuple[int, _RawHit]] = []
+    with_trigger: set[int] = set()
+    for raw in _scan(low):
+        i = bisect.bisect_right(starts, raw[0]) - 1
+        if i < 0 or raw[0] >= spans[i][1]:
+            continue
+        placed.append((i, raw))
+        if raw[2] == "trigger":
+            with_trigger.add(i)
+    sents: dict[int, _Sent] = {}
+    for i, raw in placed:
+        if i not in with_trigger:
             continue
         st = sents.get(i)
         if st is None:
             st = sents[i] = _Sent(i, *spans[i])
-        if h.kind == "trigger":
-            st.triggers.append(h)
-        elif h.kind == "modality":
-            st.modal.append(h)
-        elif h.kind == "group":
-            st.groups.add(h.name)
-        elif h.kind == "block":
-            st.block_hits.append(h)
-        elif h.kind == "background":
+        kind = raw[2]
+        if kind == "trigger":
+            st.triggers.append(_Hit(*raw))
+        elif kind == "modality":
+            st.modal.append(_Hit(*raw))
+        elif kind == "group":
+            st.groups.add(raw[3])
+        elif kind == "block":
+            st.block_hits.append(_Hit(*raw))
+        elif kind == "background":
             st.background_cue = True
     by_sent: dict[int, list[Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.clean_start):

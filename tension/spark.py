@@ -435,13 +435,13 @@ def score_paths(
         if out_fmt == "csv":
             back = back.option("header", True)
         written = back.load(tmp)
-        is_rej = F.coalesce(F.col("reason").startswith(REJECTED), F.lit(False))
+        is_rej: Any = F.coalesce(F.col("reason").startswith(REJECTED), F.lit(False))
         # an article gives one no_dyad row or rows ranked 1, 2, ...: count the first
-        first = ~is_rej & (F.col("rank").isNull() | (F.col("rank") == 1))
+        first_rows: Any = ~is_rej & (F.col("rank").isNull() | (F.col("rank") == 1))
         got = written.agg(
             F.count(F.lit(1)).alias("rows"),
             F.sum(is_rej.cast("long")).alias("rejects"),
-            F.sum(first.cast("long")).alias("articles"),
+            F.sum(first_rows.cast("long")).alias("articles"),
         ).first()
         assert got is not None
         rows, rejects, n_articles = int(got["rows"]), int(got["rejects"] or 0), int(

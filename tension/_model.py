@@ -6,6 +6,12 @@ into a multinomial logistic regression whose probabilities are calibrated. A
 :class:`TensionModel` wraps the fitted pipeline with its card (version, data fingerprints,
 metrics, library versions) and knows how to score articles into the contract.
 
+A second, small estimator (``TensionModel.relevance``) gates articles that are not about a
+bilateral relation at all (a match between national teams, a "price war", a disaster abroad):
+it reads the article's rank-1 dyad row (the same signal features plus TF-IDF) and gives
+P(bilateral); below ``ModelParams.relevance_threshold`` the article gets the single no-dyad row
+with reason ``not_bilateral``. The model file holds both: ``{"level": ..., "relevance": ...}``.
+
 A joblib file is code: :func:`load_model` checks the file's sha256 against its card, and the
 card's ``source`` against the trusted sources, before anything is unpickled; it reads the file
 once and unpickles the very bytes it hashed (no window to swap the file). For models shared
@@ -37,6 +43,8 @@ __all__ = [
     "TensionModel",
     "ModelParams",
     "build_pipeline",
+    "build_relevance_pipeline",
+    "relevance_rows",
     "load_model",
     "save_model",
     "train",
@@ -58,7 +66,7 @@ SKOPS_FILE = f"{MODEL_NAME}.skops"
 SKOPS_TRUSTED_TYPES = ("tension._features.DyadFeaturizer",)
 MODEL_FORMATS = ("joblib", "skops")
 CARD_FILE = f"{MODEL_NAME}.card.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the file holds {"level": pipeline, "relevance": pipeline | None}
 # Sources whose model cards load_model accepts without trusted=... : models this package
 # built (the shipped one, or one a user trained with tension.train / experiments/train.py).
 TRUSTED_SOURCES = ("tension",)
@@ -89,6 +97,10 @@ class ModelParams:
     calibration: str = "temperature"  # "temperature", "sigmoid", "isotonic" or "none"
     calibration_folds: int = 5
     level_rule: str = "argmax"  # how `level` follows from p0..p4: "argmax" or "expected"
+    # bilateral-relevance gate: an article whose rank-1 row has P(bilateral) below this gets
+    # the no-dyad row (reason "not_bilateral"); 0.0 = gate off. Chosen by grouped CV.
+    relevance_threshold: float = 0.0
+    relevance_C: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -147,12 +159,60 @@ def build_pipeline(params: ModelParams | None = None) -> Any:
     return Pipeline([("features", features), ("classifier", clf)])
 
 
-class TensionModel:
-    """A fitted escalation pipeline with its card; scores articles into the contract."""
+def build_relevance_pipeline(params: ModelParams | None = None) -> Any:
+    """The unfitted bilateral-relevance gate: signal features of the rank-1 row and TF-IDF of
+    the article into a class-balanced logistic regression giving P(bilateral)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MaxAbsScaler
 
-    def __init__(self, pipeline: Any, card: dict[str, Any] | None = None) -> None:
+    from tension._features import DyadFeaturizer
+
+    p = params or ModelParams()
+    features = ColumnTransformer(
+        [
+            (
+                "signals",
+                Pipeline([("events", DyadFeaturizer()), ("scale", MaxAbsScaler())]),
+                SIGNAL_COLUMNS,
+            ),
+            (
+                "text",
+                TfidfVectorizer(
+                    sublinear_tf=True, ngram_range=(1, 2), min_df=p.text_min_df, max_features=50000
+                ),
+                "text",
+            ),
+        ]
+    )
+    # negatives are few (about one article in nine): balance so they are not ignored
+    clf = LogisticRegression(C=p.relevance_C, max_iter=5000, class_weight="balanced")
+    return Pipeline([("features", features), ("classifier", clf)])
+
+
+class TensionModel:
+    """A fitted escalation pipeline with its card; scores articles into the contract.
+
+    ``pipeline`` is the level pipeline (a ``{"level": ..., "relevance": ...}`` payload as
+    stored in a model file is accepted too); ``relevance`` the optional bilateral gate.
+    """
+
+    def __init__(
+        self, pipeline: Any, card: dict[str, Any] | None = None, relevance: Any = None
+    ) -> None:
+        if isinstance(pipeline, dict) and "level" in pipeline:
+            relevance = pipeline.get("relevance") if relevance is None else relevance
+            pipeline = pipeline["level"]
         self.pipeline = pipeline
+        self.relevance = relevance
         self.card: dict[str, Any] = dict(card or {})
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """What a model file holds: both fitted pipelines."""
+        return {"level": self.pipeline, "relevance": self.relevance}
 
     @property
     def version(self) -> str:
@@ -170,6 +230,21 @@ class TensionModel:
         for j, c in enumerate(classes):
             out[:, int(c)] = proba[:, j]
         return out
+
+    def p_bilateral(self, rows: pd.DataFrame) -> np.ndarray:
+        """P(the article is about a bilateral relation) from its rank-1 dyad rows (1.0 when
+        the model has no gate)."""
+        if self.relevance is None or not len(rows):
+            return np.ones(len(rows))
+        proba = self.relevance.predict_proba(rows)
+        return np.asarray(proba[:, list(self.relevance.classes_).index(1)], dtype=float)
+
+    def gated(self, rows: pd.DataFrame) -> np.ndarray:
+        """Which rank-1 rows the relevance gate turns away (all False when it is off)."""
+        threshold = self.params.relevance_threshold
+        if self.relevance is None or threshold <= 0 or not len(rows):
+            return np.zeros(len(rows), dtype=bool)
+        return self.p_bilateral(rows) < threshold
 
     def level_from_proba(self, proba: np.ndarray) -> np.ndarray:
         if self.params.level_rule == "expected":
@@ -294,6 +369,39 @@ def labelled_rows(items: Sequence[LabelledArticle]) -> tuple[pd.DataFrame, np.nd
     return pd.DataFrame(rows), np.asarray(y, dtype=int), np.asarray(groups)
 
 
+def relevance_rows(
+    items: Sequence[LabelledArticle], analyses: Sequence[Any] | None = None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The rank-1 dyad row of every labelled article that has one: (rows, y, item index).
+
+    ``y`` is 1 when the article has a gold dyad, whatever the ranking picked: the gate asks
+    whether the article is about a bilateral relation at all; a wrong main pair is the
+    ranking's error, and teaching the gate to reject those bilateral articles would blur it.
+    Articles with no candidate pair have no row (they get the no-dyad row anyway).
+    """
+    from tension._score import analyse, dyad_rows
+
+    rows: list[dict[str, Any]] = []
+    y: list[int] = []
+    index: list[int] = []
+    for i, item in enumerate(items):
+        an = analyses[i] if analyses is not None else analyse(item.article)
+        drows = dyad_rows(an)
+        if not drows:
+            continue
+        rows.append(min(drows, key=lambda r: r["rank"]))
+        y.append(int(item.dyad is not None))
+        index.append(i)
+    return pd.DataFrame(rows), np.asarray(y, dtype=int), np.asarray(index, dtype=int)
+
+
+def fit_relevance(rows: pd.DataFrame, y: np.ndarray, params: ModelParams) -> Any:
+    """The fitted gate, or None when the data lack one of the two classes."""
+    if len(set(y.tolist())) < 2:
+        return None
+    return build_relevance_pipeline(params).fit(rows, y)
+
+
 def train(
     data: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Sequence[LabelledArticle],
     params: ModelParams | dict[str, Any] | None = None,
@@ -309,6 +417,10 @@ def train(
     if len(set(y)) < 2:
         raise ModelError("training data needs at least two different levels")
     pipe = build_pipeline(params).fit(rows, y)
+    rel_rows, rel_y, _ = relevance_rows(items)
+    relevance = fit_relevance(rel_rows, rel_y, params)
+    if relevance is None:
+        logger.warning("no articles without a dyad in the training data: no relevance gate")
     from tension import __version__
     from tension._features import DyadFeaturizer
 
@@ -322,10 +434,16 @@ def train(
         "training_data": fingerprints,
         "n_train_rows": int(len(y)),
         "label_distribution": {str(k): int((y == k).sum()) for k in range(5)},
+        "relevance_gate": {
+            "fitted": relevance is not None,
+            "n_rows": int(len(rel_y)),
+            "n_not_bilateral": int((rel_y == 0).sum()),
+            "threshold": params.relevance_threshold,
+        },
         "libraries": library_versions(),
         "signal_features": [str(n) for n in DyadFeaturizer().fit(None).get_feature_names_out()],
     }
-    return TensionModel(pipe, card)
+    return TensionModel(pipe, card, relevance)
 
 
 def _load_training(data: Any) -> tuple[list[LabelledArticle], list[dict[str, Any]]]:
@@ -398,11 +516,11 @@ def save_model(
         if format == "skops":
             import skops.io as sio
 
-            sio.dump(model.pipeline, tmp)
+            sio.dump(model.payload, tmp)
         else:
             import joblib
 
-            joblib.dump(model.pipeline, tmp, compress=3)
+            joblib.dump(model.payload, tmp, compress=3)
         model.card["sha256"] = file_sha256(tmp)
         model.card["file"] = name
         model.card["format"] = format
@@ -473,8 +591,8 @@ def load_model(
     verify_card(card, file_path, trusted=trusted, data=data)
     import joblib
 
-    pipeline = joblib.load(io.BytesIO(data))
-    return TensionModel(pipeline, card)
+    # TensionModel splits the {"level", "relevance"} payload
+    return TensionModel(joblib.load(io.BytesIO(data)), card)
 
 
 def _read_card(card_path: Path) -> dict[str, Any]:
@@ -532,7 +650,8 @@ def verify_card(
     if card.get("format_version") != FORMAT_VERSION:
         raise ModelError(
             f"{file_path}: model format {card.get('format_version')!r}, this package reads "
-            f"{FORMAT_VERSION}; retrain with this version (python experiments/train.py)"
+            f"{FORMAT_VERSION} (format 2 holds the level model and the relevance gate); it was "
+            "NOT loaded. Retrain with this version (python experiments/train.py)"
         )
     libs = card.get("libraries", {})
     import sklearn

@@ -154,10 +154,11 @@ def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.Data
     rows: list[dict[str, Any]] = []
     feats: list[dict[str, Any]] = []
     owner: list[int] = []
-    for an in analyses:
-        drows = dyad_rows(an)
-        if not drows:
-            rows.append(_no_dyad_row(an, model))
+    per_article = [dyad_rows(an) for an in analyses]
+    gated = _gate(per_article, model)
+    for an, drows, off in zip(analyses, per_article, gated, strict=True):
+        if not drows or off:
+            rows.append(_no_dyad_row(an, model, "not_bilateral" if off else "no_dyad"))
             continue
         for r in drows:
             owner.append(len(rows))
@@ -192,7 +193,19 @@ def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.Data
     return frame
 
 
-def _no_dyad_row(an: Analysis, model: TensionModel) -> dict[str, Any]:
+def _gate(per_article: Sequence[list[dict[str, Any]]], model: TensionModel) -> list[bool]:
+    """Per article: does the relevance gate turn it away (its rank-1 row not bilateral)?"""
+    firsts = [(k, min(d, key=lambda r: r["rank"])) for k, d in enumerate(per_article) if d]
+    out = [False] * len(per_article)
+    if not firsts:
+        return out
+    frame = pd.DataFrame([r for _, r in firsts], columns=list(firsts[0][1]))
+    for (k, _), off in zip(firsts, model.gated(frame), strict=True):
+        out[k] = bool(off)
+    return out
+
+
+def _no_dyad_row(an: Analysis, model: TensionModel, reason: str = "no_dyad") -> dict[str, Any]:
     return {
         "article_id": an.article.id,
         "dyad": "",
@@ -207,7 +220,7 @@ def _no_dyad_row(an: Analysis, model: TensionModel) -> dict[str, Any]:
         "evidence": [],
         "date": an.article.date,
         "model_version": model.version,
-        "reason": "no_dyad",
+        "reason": reason,
     }
 
 

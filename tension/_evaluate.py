@@ -8,6 +8,14 @@ Every figure the README quotes comes from here (through ``experiments/evaluate.p
   counts with whatever level it got; an article with no pair counts as level 1);
 * ``dyad_rank1``: share of articles with a gold pair whose rank-1 pair is that pair;
 * ``nodyad_ok``: share of articles with no gold pair that get no pair or a rank-1 score < 25;
+* the relevance gate, refitted inside each fold on that fold's training articles: the three
+  rank-1 figures above apply it at ``params.relevance_threshold`` (a gated article counts as
+  level 1, a missed pair, and an ok no-dyad article); ``*_ungated`` are the same without it,
+  ``relevance_auc`` its out-of-fold ROC AUC, ``relevance_lost`` the share of gold-pair
+  articles it turns away. ``relevance_threshold_cv`` is the threshold that maximises
+  ``nodyad_ok`` while losing at most ``MAX_LOST`` of them (``*_cv`` figures at it); since that
+  is tuned on the same out-of-fold scores, ``nodyad_ok_cv_heldout`` re-picks it on the other
+  folds for each fold, the honest figure for the tuning procedure;
 * baselines on the same folds: ``majority`` (the training folds' most common level),
   ``gpr_keywords`` (Caldara-Iacoviello threat and act word groups counted per article, mapped
   to levels by a logistic regression) and ``tfidf_lr`` (TF-IDF of title and text, logistic
@@ -27,7 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tension._model import LabelledArticle, ModelParams, TensionModel, build_pipeline
+from tension._model import (
+    LabelledArticle,
+    ModelParams,
+    TensionModel,
+    build_pipeline,
+    fit_relevance,
+    relevance_rows,
+)
 from tension._score import Analysis, analyse, dyad_row
 
 __all__ = [
@@ -41,6 +56,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 LEVELS = np.arange(5)
+MAX_LOST = 0.015  # share of gold-pair articles the relevance gate may turn away
 
 
 @dataclass
@@ -217,7 +233,7 @@ def _rank1_level(model: TensionModel, an: Analysis) -> tuple[str, float, int]:
     from tension._score import dyad_rows
 
     rows = dyad_rows(an)
-    if not rows:
+    if not rows or model.gated(pd.DataFrame(rows[:1]))[0]:
         return "", float("nan"), -1
     p = model.predict_proba(pd.DataFrame(rows[:1]))
     return rows[0]["dyad"], float(25 * (p[0] @ LEVELS)), int(model.level_from_proba(p)[0])
@@ -257,9 +273,17 @@ def cross_validate(
     rank1: dict[int, tuple[str, float, int]] = {}
     idx_arr = np.asarray(idx)
     fold_of = np.zeros(len(items), dtype=int)
+    rel_rows, rel_y, rel_idx = relevance_rows(items, analyses)
+    p_bil: dict[int, float] = {}  # out-of-fold P(bilateral) per item with a rank-1 row
     splitter = GroupKFold(n_splits=min(n_splits, len(set(groups))))
     for k, (tr_items, te_items) in enumerate(splitter.split(np.zeros(len(items)), groups=groups)):
         fold_of[te_items] = k
+        rel_tr, rel_te = np.isin(rel_idx, tr_items), np.isin(rel_idx, te_items)
+        gate = fit_relevance(rel_rows[rel_tr], rel_y[rel_tr], params) if len(rel_y) else None
+        if gate is not None and rel_te.any():
+            gate_model = TensionModel(None, {"params": params.to_dict()}, gate)
+            got = gate_model.p_bilateral(rel_rows[rel_te])
+            p_bil.update({int(i): float(v) for i, v in zip(rel_idx[rel_te], got, strict=True)})
         tr = np.flatnonzero(np.isin(idx, tr_items))
         te = np.flatnonzero(np.isin(idx, te_items))
         te_items = [int(i) for i in te_items]
@@ -276,17 +300,35 @@ def cross_validate(
             rank1[int(i)] = _rank1_level(model, analyses[i])
     level = TensionModel(None, {"params": params.to_dict()}).level_from_proba(proba)
     m = metrics(y, proba, level)
-    # end to end: the rank-1 row's level; a missed pair or no pair counts as what it got
-    r1 = np.array([rank1[int(i)][2] if rank1[int(i)][2] >= 0 else 1 for i in idx])
-    from sklearn.metrics import cohen_kappa_score
-
-    m["qwk_rank1"] = float(cohen_kappa_score(y, r1, weights="quadratic", labels=list(LEVELS)))
     gold_key = {int(i): "-".join(items[i].dyad or ()) for i in idx}
-    m["dyad_rank1"] = float(np.mean([rank1[int(i)][0] == gold_key[int(i)] for i in idx]))
     neg = [i for i, it in enumerate(items) if it.dyad is None]
-    if neg:
-        ok = [not rank1[i][0] or rank1[i][1] < 25 for i in neg]
-        m["nodyad_ok"] = float(np.mean(ok))
+
+    def figures(gated: set[int]) -> dict[str, float]:
+        return _rank1_figures(rank1, gated, idx, y, gold_key, neg)
+
+    def gated_at(t: float, among: Any = None) -> set[int]:
+        return {i for i, v in p_bil.items() if v < t and (among is None or i in among)}
+
+    m |= figures(gated_at(params.relevance_threshold))
+    m |= {f"{k}_ungated": v for k, v in figures(set()).items() if k != "relevance_lost"}
+    if p_bil:
+        from sklearn.metrics import roc_auc_score
+
+        keys = sorted(p_bil)
+        truth = [int(items[i].dyad is not None) for i in keys]
+        if len(set(truth)) == 2:
+            m["relevance_auc"] = float(roc_auc_score(truth, [p_bil[i] for i in keys]))
+        gold = {int(i) for i in idx}
+        best = _tune_threshold(p_bil, rank1, gold, neg, set(range(len(items))))
+        m["relevance_threshold_cv"] = best
+        m |= {f"{k}_cv": v for k, v in figures(gated_at(best)).items()}
+        # honest figure for the tuning: each fold's threshold picked on the other folds
+        held: set[int] = set()
+        for k in sorted(set(fold_of.tolist())):
+            others = set(np.flatnonzero(fold_of != k).tolist())
+            t = _tune_threshold(p_bil, rank1, gold, neg, others)
+            held |= gated_at(t, set(np.flatnonzero(fold_of == k).tolist()))
+        m |= {f"{k}_cv_heldout": v for k, v in figures(held).items()}
     m["n"] = float(len(idx))
     m["n_nodyad"] = float(len(neg))
     preds = pd.DataFrame(
@@ -316,6 +358,57 @@ def cross_validate(
         confusion=confusion_matrix(y, level, labels=list(LEVELS)),
         reliability=reliability_table(proba, y),
     )
+
+
+def _rank1_figures(
+    rank1: dict[int, tuple[str, float, int]],
+    gated: set[int],
+    idx: Sequence[int],
+    y: np.ndarray,
+    gold_key: dict[int, str],
+    neg: Sequence[int],
+) -> dict[str, float]:
+    """qwk_rank1, dyad_rank1, nodyad_ok and relevance_lost when the articles in ``gated`` get
+    the no-dyad row (as a missing pair: level 1, a miss, ok)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    def got(i: int) -> tuple[str, float, int]:
+        return ("", float("nan"), -1) if i in gated else rank1[i]
+
+    # end to end: the rank-1 row's level; a missed pair or no pair counts as what it got
+    r1 = np.array([got(int(i))[2] if got(int(i))[2] >= 0 else 1 for i in idx])
+    out = {
+        "qwk_rank1": float(cohen_kappa_score(y, r1, weights="quadratic", labels=list(LEVELS))),
+        "dyad_rank1": float(np.mean([got(int(i))[0] == gold_key[int(i)] for i in idx])),
+        "relevance_lost": float(np.mean([int(i) in gated for i in idx])) if len(idx) else 0.0,
+    }
+    if neg:
+        out["nodyad_ok"] = float(np.mean([not got(i)[0] or got(i)[1] < 25 for i in neg]))
+    return out
+
+
+def _tune_threshold(
+    p_bil: dict[int, float],
+    rank1: dict[int, tuple[str, float, int]],
+    gold: set[int],
+    neg: Sequence[int],
+    among: set[int],
+    max_lost: float = MAX_LOST,
+) -> float:
+    """The P(bilateral) threshold, judged on the items in ``among`` only, that maximises
+    nodyad_ok while turning away at most ``max_lost`` of the gold-pair articles (0.0 = off)."""
+    n_gold = len(gold & among)
+    # a no-dyad article is already ok when it has no pair or a rank-1 score under 25
+    neg_open = [i for i in neg if i in among and rank1[i][0] and not rank1[i][1] < 25]
+    best, best_fixed = 0.0, 0
+    for t in sorted({v + 1e-9 for i, v in p_bil.items() if i in among}):
+        lost = sum(1 for i in gold & among if p_bil.get(i, 1.0) < t)
+        if n_gold and lost / n_gold > max_lost:
+            break  # the loss only grows with the threshold
+        fixed = sum(1 for i in neg_open if p_bil.get(i, 1.0) < t)
+        if fixed > best_fixed:
+            best, best_fixed = t, fixed
+    return float(best)
 
 
 def evaluate_model(model: TensionModel, items: Sequence[LabelledArticle]) -> EvalResult:

@@ -210,3 +210,120 @@ def test_ece_is_zero_for_perfectly_calibrated_certainty() -> None:
 )
 def test_gpr_keyword_counts(text: str, threat: int, act: int) -> None:
     assert gpr_counts(text) == (threat, act)
+
+
+# --------------------------------------------------------------------------- relevance gate
+
+# Own-written: a match between two national teams (not a bilateral relation) and an
+# air strike by one state on another (the very thing the model is for).
+MATCH_TEXT = (
+    "Germany beat France 2-1 in the World Cup qualifier\n\n"
+    "MUNICH - Germany beat France 2-1 in a World Cup qualifier on Saturday night, the home "
+    "striker heading the winner in stoppage time after France had levelled early in the second "
+    "half. The French coach said his side had dominated possession but lacked a cutting edge, "
+    "while the German captain praised the crowd. Both teams play again on Tuesday, Germany "
+    "away in Spain and France at home to Italy, with two places in the finals still open."
+)
+STRIKE_TEXT = (
+    "Iran strikes targets inside Pakistan\n\n"
+    "Iran launched missile and drone strikes on targets inside Pakistan on Tuesday, killing two "
+    "people. Pakistan condemned the attack as a violation of its airspace, recalled its "
+    "ambassador from Tehran and warned Iran of serious consequences."
+)
+
+
+@pytest.fixture(scope="module")
+def gated_model() -> tension.TensionModel:
+    """The seed model with its relevance gate switched on."""
+    params = ModelParams(calibration="none", text_min_df=1, relevance_threshold=0.5)
+    return train(CORPUS, params, version="gated")
+
+
+def test_relevance_gate_is_trained_on_the_seed_negatives(
+    gated_model: tension.TensionModel,
+) -> None:
+    assert gated_model.relevance is not None
+    info = gated_model.card["relevance_gate"]
+    # only negatives naming two states get a rank-1 row to learn from (7 of the 21)
+    assert info["fitted"] and info["n_not_bilateral"] >= 5 and info["threshold"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("article_id", "text", "gated"),
+    [("match", MATCH_TEXT, True), ("strike", STRIKE_TEXT, False)],
+)
+def test_relevance_gate_turns_away_a_match_but_not_a_strike(
+    gated_model: tension.TensionModel, article_id: str, text: str, gated: bool
+) -> None:
+    art = Article(id=article_id, text=text, raw_text=text)
+    rows = dyad_rows(analyse(art))
+    assert rows, "both texts name two states"  # so the gate, not the ranking, decides
+    out = gated_model.score([art])
+    assert list(out.columns) == list(SCORE_COLUMNS)
+    if gated:
+        assert len(out) == 1 and out.iloc[0]["reason"] == "not_bilateral"
+        assert out.iloc[0]["dyad"] == "" and np.isnan(out.iloc[0]["escalation_score"])
+        assert pd.isna(out.iloc[0]["level"])
+    else:
+        assert (out["reason"] == "").all() and out.iloc[0]["dyad"] == "IRN-PAK"
+
+
+def test_gate_off_by_default_threshold_scores_the_match(
+    gated_model: tension.TensionModel,
+) -> None:
+    ungated = tension.TensionModel(
+        gated_model.pipeline,
+        {**gated_model.card, "params": {**gated_model.card["params"], "relevance_threshold": 0.0}},
+        gated_model.relevance,
+    )
+    out = ungated.score([Article(id="match", text=MATCH_TEXT, raw_text=MATCH_TEXT)])
+    assert (out["reason"] == "").all() and out.iloc[0]["dyad"] != ""
+
+
+def test_save_load_keeps_the_relevance_gate(
+    gated_model: tension.TensionModel, tmp_path: Path
+) -> None:
+    import joblib
+
+    save_model(gated_model, tmp_path)
+    assert set(joblib.load(tmp_path / "tension-escalation.joblib")) == {"level", "relevance"}
+    back = load_model(tmp_path)
+    assert back.relevance is not None
+    arts = [
+        Article(id="match", text=MATCH_TEXT, raw_text=MATCH_TEXT),
+        Article(id="strike", text=STRIKE_TEXT, raw_text=STRIKE_TEXT),
+    ]
+    pd.testing.assert_frame_equal(back.score(arts), gated_model.score(arts))
+    rows = pd.DataFrame([dyad_rows(analyse(a))[0] for a in arts])
+    np.testing.assert_allclose(back.p_bilateral(rows), gated_model.p_bilateral(rows))
+
+
+@pytest.mark.parametrize("version", [1, 3, None])
+def test_load_refuses_another_format_version(
+    gated_model: tension.TensionModel, tmp_path: Path, version: int | None
+) -> None:
+    import json
+
+    from tension._model import CARD_FILE, FORMAT_VERSION
+    from tension._types import ModelError
+
+    assert FORMAT_VERSION == 2
+    save_model(gated_model, tmp_path)
+    card_path = tmp_path / CARD_FILE
+    card = json.loads(card_path.read_text())
+    card["format_version"] = version
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(ModelError, match=r"model format .*this package reads 2.*NOT loaded"):
+        load_model(tmp_path)
+
+
+def test_cross_validation_reports_the_gate_fitted_per_fold() -> None:
+    items = read_labelled(CORPUS)
+    params = ModelParams(calibration="none", text_min_df=1, relevance_threshold=0.5)
+    m = cross_validate(items, params, n_splits=3, baselines=False).metrics
+    for key in ("relevance_auc", "relevance_lost", "relevance_threshold_cv", "nodyad_ok_cv"):
+        assert key in m
+    assert 0.5 <= m["relevance_auc"] <= 1.0
+    # a gated no-dyad article counts as ok, so the gate can only help that figure
+    assert m["nodyad_ok"] >= m["nodyad_ok_ungated"]
+    assert m["relevance_lost_cv"] <= 0.015 + 1e-9

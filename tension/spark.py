@@ -89,7 +89,7 @@ def _model_bytes(model: Any, trusted: Iterable[str]) -> tuple[bytes, dict[str, A
     if not isinstance(model, TensionModel):
         model = load_model(model, trusted=trusted)
     # save a copy (card included) so in-memory and registry models travel the same way
-    copy = TensionModel(model.pipeline, dict(model.card))
+    copy = TensionModel(model.pipeline, dict(model.card), model.relevance)
     with tempfile.TemporaryDirectory() as d:
         data = save_model(copy, d).read_bytes()
     return data, copy.card

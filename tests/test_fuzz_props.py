@@ -99,7 +99,7 @@ def check_scores(frame: Any, ids: set[str]) -> None:
     assert list(frame.columns) == list(SCORE_COLUMNS)
     assert set(frame["article_id"]) == ids  # every article accounted for
     for _, r in frame.iterrows():
-        if r["reason"] == "no_dyad":
+        if r["reason"] in ("no_dyad", "not_bilateral"):
             assert r["dyad"] == ""
             continue
         ps = [float(r[f"p{i}"]) for i in range(5)]

@@ -26,7 +26,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from tension._taxonomy import load_taxonomy
 from tension._types import Event
 
-__all__ = ["DyadFeaturizer", "DYAD_ROW_COLUMNS", "events_for_dyad", "MODALITY_GROUPS"]
+__all__ = [
+    "DyadFeaturizer",
+    "DYAD_ROW_COLUMNS",
+    "FEATURE_COLUMNS",
+    "events_for_dyad",
+    "MODALITY_GROUPS",
+]
 
 # Columns of the dyad-row frame that the scoring layer builds and this layer reads.
 DYAD_ROW_COLUMNS: tuple[str, ...] = (
@@ -43,6 +49,10 @@ DYAD_ROW_COLUMNS: tuple[str, ...] = (
     "title_events",
     "text",
 )
+# The subset DyadFeaturizer reads (the text column feeds the TF-IDF block instead).
+FEATURE_COLUMNS: list[str] = [
+    c for c in DYAD_ROW_COLUMNS if c not in ("article_id", "dyad", "text")
+]
 
 # Modalities are grouped so that rare ones share statistical strength: what happened
 # (asserted, or claimed by one side), what did not or may not (negated, denied, hedged), and

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tension._features import FEATURE_COLUMNS
 from tension._types import Article, ModelError
 
 __all__ = [
@@ -71,17 +72,8 @@ FORMAT_VERSION = 2  # 2: the file holds {"level": pipeline, "relevance": pipelin
 # built (the shipped one, or one a user trained with tension.train / experiments/train.py).
 TRUSTED_SOURCES = ("tension",)
 
-SIGNAL_COLUMNS = [
-    "events",
-    "title_events",
-    "actor_a",
-    "actor_b",
-    "rank",
-    "salience",
-    "n_cooccur",
-    "in_title",
-    "in_lead",
-]
+# the columns of a dyad row that the signal block reads
+SIGNAL_COLUMNS = FEATURE_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from tension._model import (
     ModelParams,
     TensionModel,
     build_pipeline,
+    drop_wire_copies,
     fit_relevance,
     relevance_rows,
 )
@@ -250,6 +251,7 @@ def cross_validate(
     from sklearn.model_selection import GroupKFold
 
     params = params or ModelParams()
+    items = drop_wire_copies(items)  # copies of one story count once, as in training
     analyses = [analyse(it.article) for it in items]
     groups = np.array([it.episode for it in items])
     has = np.array([it.dyad is not None and it.level is not None for it in items])

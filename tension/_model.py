@@ -51,6 +51,7 @@ __all__ = [
     "train",
     "labelled_rows",
     "LabelledArticle",
+    "drop_wire_copies",
     "read_labelled",
     "MODEL_NAME",
     "default_model_path",
@@ -341,6 +342,20 @@ def read_labelled(path: str | os.PathLike[str]) -> list[LabelledArticle]:
     return out
 
 
+def drop_wire_copies(items: Sequence[LabelledArticle]) -> list[LabelledArticle]:
+    """The first copy of each wire story (near-duplicate text, see tension._wire): a story
+    reprinted by ten outlets is one piece of evidence, not ten."""
+    from tension._wire import WireClusterer
+
+    clusterer = WireClusterer()
+    kept = [it for it in items if clusterer.assign(it.article.id, it.article.text) == it.article.id]
+    if len(kept) < len(items):
+        logger.info(
+            "dropped %d wire copies of %d labelled articles", len(items) - len(kept), len(items)
+        )
+    return kept
+
+
 def labelled_rows(items: Sequence[LabelledArticle]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Dyad rows for the gold dyad of every labelled article that has one: (rows, y, groups).
 
@@ -407,6 +422,7 @@ def train(
         params = ModelParams.from_dict(params)
     params = params or ModelParams()
     items, fingerprints = _load_training(data)
+    items = drop_wire_copies(items)
     rows, y, _ = labelled_rows(items)
     if len(set(y)) < 2:
         raise ModelError("training data needs at least two different levels")

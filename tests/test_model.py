@@ -327,3 +327,19 @@ def test_cross_validation_reports_the_gate_fitted_per_fold() -> None:
     # a gated no-dyad article counts as ok, so the gate can only help that figure
     assert m["nodyad_ok"] >= m["nodyad_ok_ungated"]
     assert m["relevance_lost_cv"] <= 0.015 + 1e-9
+
+
+def test_wire_copies_count_once_in_training() -> None:
+    from tension._model import LabelledArticle, drop_wire_copies
+
+    story = (
+        "Ethiopia and Kenya signed a border trade accord on Monday after two days of talks "
+        "in Nairobi, officials from both ministries said, adding that crossings would reopen."
+    )
+    other = "Chile recalled its ambassador from Peru after a dispute over fishing rights."
+
+    def item(i: str, text: str) -> LabelledArticle:
+        return LabelledArticle(Article(id=i, text=text, raw_text=text), ("ETH", "KEN"), 0, "e")
+
+    items = [item("a", story), item("b", story + " Reuters."), item("c", other)]
+    assert [it.article.id for it in drop_wire_copies(items)] == ["a", "c"]

@@ -29,7 +29,10 @@ HOSTILE = [
     ("+cmd|' /C calc'!A0", "Pakistan vowed to retaliate against Iran after the strike."),
     ("-2+3", "India and China held talks on the border; China warned India."),
     ("@SUM(1+1)", "=1+1 Russia shelled Ukraine overnight, Ukraine said."),
-    ("<script>alert(1)</script>", "Israel struck Iran. <script>alert('t')</script> Iran vowed."),
+    ("<script>alert(1)</script>",
+     "Israeli jets launched air strikes on Iranian military sites overnight, Iran's foreign "
+     "ministry said. <script>alert('t')</script> Tehran summoned the Swiss envoy and vowed "
+     "to retaliate against Israel."),
 ]
 
 

@@ -12,10 +12,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["add_input_options", "add_output_option", "articles_from_args", "default_rejects_path"]
 
 
-def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """Positional INPUT... plus column mapping, error policy, duplicates and clustering."""
+def add_input_options(parser: argparse.ArgumentParser, *, inputs_required: bool = True) -> None:
+    """Positional INPUT... plus column mapping, error policy, duplicates and clustering.
+
+    ``inputs_required=False`` for commands that can also take one ``--text``."""
     parser.add_argument(
-        "inputs", nargs="+", metavar="INPUT",
+        "inputs", nargs="+" if inputs_required else "*", metavar="INPUT",
         help="article files (.jsonl[.gz], .json, .csv, .parquet, .txt, .md), directories, "
         "or - for JSON lines on stdin",
     )

@@ -17,10 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Write one row per mention (article_id, start, end, text, code, kind, "
         "role); with --text, print the mentions of one text.",
     )
-    add_input_options(p)
-    for action in p._actions:  # INPUT is optional when --text is given
-        if action.dest == "inputs":
-            action.nargs = "*"
+    add_input_options(p, inputs_required=False)  # INPUT is optional when --text is given
     add_output_option(p, required=False)
     p.add_argument("--text", default=None, help="find actors in this text and print them")
     p.set_defaults(func=run)

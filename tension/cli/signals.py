@@ -22,10 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "end, background); offsets point into the original text. With --text, print the "
         "events of one text.",
     )
-    add_input_options(p)
-    for action in p._actions:  # INPUT is optional when --text is given
-        if action.dest == "inputs":
-            action.nargs = "*"
+    add_input_options(p, inputs_required=False)  # INPUT is optional when --text is given
     add_output_option(p, required=False)
     p.add_argument("--text", default=None, help="extract events from this text and print them")
     p.add_argument("--min-confidence", type=float, default=0.0,

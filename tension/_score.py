@@ -55,17 +55,10 @@ def analyse(article: Article) -> Analysis:
     return Analysis(article, mentions, events, dyads, title_events)
 
 
-def _dyad_text(art: Article, sentence_indices: Sequence[int] | None) -> str:
-    """Title plus the sentences that name either side (the whole text when unknown)."""
-    title = art.title or ""
-    if not sentence_indices:
-        return f"{title}\n{art.text}"
-    from tension._text import split_sentences
-
-    spans = split_sentences(art.text)
-    keep = set(sentence_indices)
-    body = " ".join(art.text[s:e] for i, (s, e) in enumerate(spans) if i in keep)
-    return f"{title}\n{body}"
+def _dyad_text(art: Article) -> str:
+    """Title and whole text for the TF-IDF block: the labels describe the article's main pair,
+    which is what the whole article is about (the pair's own sentences were not tried)."""
+    return f"{art.title or ''}\n{art.text}"
 
 
 def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
@@ -85,7 +78,7 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
         "in_lead": getattr(dyad, "in_lead", False),
         "events": an.events,
         "title_events": an.title_events,
-        "text": _dyad_text(an.article, None),
+        "text": _dyad_text(an.article),
     }
 
 

@@ -11,7 +11,14 @@ __all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace,
 # or at a line break. Hard-wrapped news copy rarely breaks mid-sentence at a blank line.
-_BOUNDARY = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s)|\n+""")
+# Written to start with one character class so that the regex engine skips to candidates with
+# its fast charset scan (an alternation of repeats is tried at every position: 4x slower). The
+# lookbehinds pick the branch the first character began; group 1 (not consumed) is the
+# whitespace after the boundary up to a line break (which is the next boundary: stopping there
+# keeps the scan linear), so the next sentence starts at m.end(1) with no trimming.
+_BOUNDARY = re.compile(
+    r"""[.!?\n](?:(?<=\n)\n*|(?<=[.!?])[.!?]*["'\u201d\u2019)\]]*(?=\s))(?=([^\S\n]*))"""
+)
 _ABBREV = frozenset(
     """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep st jr sr no vs etc inc
     ltd co corp u.s u.k u.n e.u jan feb mar apr jun jul aug sep sept oct nov dec approx
@@ -55,17 +62,30 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _split(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    start = 0
-    n = len(text)
+    append = spans.append
+    start = len(text) - len(text.lstrip())
+    k = _ABBREV_MAX + 1
     for m in _BOUNDARY.finditer(text):
-        g = m.group()
-        if g == "." and _is_abbreviation(text, m.start()):
-            continue
-        end = m.start() if g[0] == "\n" else m.end()
-        _emit(text, start, end, spans)
-        start = m.end()
-    if start < n:
-        _emit(text, start, n, spans)
+        s = m.start()
+        c = text[s]
+        if c == "\n":
+            end = s
+            while end > start and text[end - 1].isspace():
+                end -= 1
+        else:
+            end = m.end()  # ends in punctuation: nothing to trim
+            # a lone "." may end an abbreviation; a longer word before it (the usual) cannot
+            if end - s == 1 and c == "." and not (s >= k and text[s - k:s].isalpha()) \
+                    and _is_abbreviation(text, s):
+                continue
+        if end > start:
+            if end - start > MAX_SENTENCE_CHARS:
+                _emit(text, start, end, spans)
+            else:
+                append((start, end))
+        start = m.end(1)
+    if start < len(text):
+        _emit(text, start, len(text), spans)
     return spans
 
 

@@ -18,7 +18,7 @@ import csv
 import functools
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -184,29 +184,48 @@ def _context() -> dict[str, tuple[str, ...]]:
     return rules
 
 
-@functools.cache
-def _automata() -> tuple[Any, Any]:
-    """(automaton over lowercased text, automaton over case-folded original text).
+# One automaton entry per lowercased key: (key length, alias when the surface starts with a
+# capital or a non-letter, alias otherwise, case-exact (folded text, alias) pairs).
+_Entry = tuple[int, "Alias | None", "Alias | None", tuple[tuple[str, "Alias"], ...]]
 
-    Case-exact aliases (US, CIA, LeT) go in the second one, so "cia" inside "officials" is
-    never even a candidate.
+
+@functools.cache
+def _automaton() -> Any:
+    """One automaton over the lowercased text for every alias.
+
+    Case-exact aliases (US, CIA, LeT) are keyed by their lowercase form too and confirmed
+    against the folded text, so one pass finds both; the case decision for the others is
+    precomputed per key, so a hit costs a few index checks.
     """
     _, aliases = gazetteer()
     low_keys: dict[str, list[Alias]] = {}
-    exact_keys: dict[str, list[Alias]] = {}
+    exact_keys: dict[str, dict[str, Alias]] = {}
     for a in aliases:
+        folded = a.text.translate(_FOLD)
         if a.exact:
-            exact_keys.setdefault(a.text.translate(_FOLD), []).append(a)
+            # the lowercased text maps character for character, so an exact hit is a hit on
+            # the key's lowercase form; a key whose characters do not lowercase one to one
+            # would break that
+            if any(len(ch.lower()) != 1 for ch in folded) or "\u03a3" in folded:
+                raise ValueError(f"case-exact alias {a.text!r} does not lowercase 1:1")
+            exact_keys.setdefault(folded.lower(), {}).setdefault(folded, a)
         else:
-            low_keys.setdefault(a.text.translate(_FOLD).lower(), []).append(a)
-    out = []
-    for keys in (low_keys, exact_keys):
-        auto = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            auto.add_word(key, (len(key), tuple(entries)))
-        auto.make_automaton()
-        out.append(auto)
-    return out[0], out[1]
+            low_keys.setdefault(folded.lower(), []).append(a)
+    auto = ahocorasick.Automaton()
+    for key in low_keys.keys() | exact_keys.keys():
+        entries = low_keys.get(key, [])
+        # _case_ok: a non-exact alias needs an initial capital unless it is a blocking phrase
+        # or written lowercase ("al-Qaeda"); the first entry that passes wins
+        free = [a for a in entries if a.kind == "block" or a.text[:1].islower()]
+        value: _Entry = (
+            len(key),
+            entries[0] if entries else None,
+            free[0] if free else None,
+            tuple(exact_keys.get(key, {}).items()),
+        )
+        auto.add_word(key, value)
+    auto.make_automaton()
+    return auto
 
 
 @functools.cache
@@ -250,41 +269,45 @@ def _lower_same_length(folded: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
 
 
-def _case_ok(alias: Alias, surface: str) -> bool:
-    if alias.exact:
-        return _fold(surface) == _fold(alias.text)
-    if alias.kind == "block" or alias.text[:1].islower():  # "al-Qaeda" may open a sentence
-        return True
-    return surface[:1].isupper() or not surface[:1].isalpha()
+def _raw_candidates(text: str, folded: str, low: str) -> list[tuple[int, int, Alias]]:
+    """Every boundary- and case-valid alias occurrence, before overlap resolution.
 
-
-def _raw_candidates(text: str) -> list[tuple[int, int, Alias]]:
-    """Every boundary- and case-valid alias occurrence, before overlap resolution."""
-    folded = _fold(text)
-    low = _lower_same_length(folded)
-    n = len(text)
+    For one span a case-insensitive alias comes before a case-exact one (overlap resolution
+    keeps the first of equal spans).
+    """
+    n = len(low)
     out: list[tuple[int, int, Alias]] = []
-    low_auto, exact_auto = _automata()
-    for hay, auto in ((low, low_auto), (folded, exact_auto)):
-        for end_idx, (length, entries) in auto.iter(hay):
-            start = end_idx - length + 1
-            end = end_idx + 1
-            if start > 0 and low[start - 1].isalnum():
-                continue
-            if end < n and low[end].isalnum():
-                continue
-            if entries[0].exact:
-                out.append((start, end, entries[0]))
-                continue
-            surface = text[start:end]
-            for a in entries:
-                if _case_ok(a, surface):
-                    out.append((start, end, a))
+    append = out.append
+    for end_idx, (length, cap, nocap, exact) in _automaton().iter(low):
+        start = end_idx - length + 1
+        if start > 0 and low[start - 1].isalnum():
+            continue
+        end = end_idx + 1
+        if end < n and low[end].isalnum():
+            continue
+        if cap is not None:
+            c = text[start]
+            a = cap if c.isupper() or not c.isalpha() else nocap
+            if a is not None:
+                append((start, end, a))
+        if exact:
+            surface = folded[start:end]
+            for key, a in exact:
+                if surface == key:
+                    append((start, end, a))
                     break
     return out
 
 
 def _resolve_overlaps(cands: list[tuple[int, int, Alias]]) -> list[tuple[int, int, Alias]]:
+    # Usual case: hits already in position order and disjoint, so every one is kept.
+    prev_s, prev_e = -1, 0
+    for s, e, _ in cands:
+        if s <= prev_s or s < prev_e:
+            break
+        prev_s, prev_e = s, e
+    else:
+        return cands
     # longest first, then leftmost; keep a candidate only if it overlaps nothing kept
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     # one byte per character marks what is kept: linear in text size (a sorted list with
@@ -339,39 +362,87 @@ def _is_us_georgia(text: str, s: int, e: int, doc_us: bool) -> bool:
     return doc_us
 
 
+def _trie_regex(words: list[str]) -> str:
+    """A prefix-factored alternation (the regex engine tries the branches of a flat one in
+    turn at every token)."""
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+@functools.cache
+def _verb_pattern() -> re.Pattern[str]:
+    """The first verb-ish token in one search: a listed verb, or an -ed word of 5+ letters
+    that is not listed as an adjective. Tokens are cut as by _LOWER_TOKEN."""
+    sets = _sets()
+
+    def words(rule: str) -> list[str]:
+        # a token is [a-z]{2,}: other entries could never match
+        return sorted(w for w in sets[rule] if len(w) >= 2 and w.isascii() and w.isalpha()
+                      and w.islower())
+
+    end = r"(?![\w-])"
+    return re.compile(
+        rf"(?<![\w-])(?:{_trie_regex(words('verb'))}{end}"
+        rf"|(?!{_trie_regex(words('not_verb_ed'))}{end})[a-z]{{3,}}ed{end})"
+    )
+
+
 def _first_verb(text: str, s: int, e: int) -> int:
     """Offset of the first verb-ish token in ``text[s:e]`` (-1 when none)."""
-    sets = _sets()
-    verbs, not_ed = sets["verb"], sets["not_verb_ed"]
-    for m in _LOWER_TOKEN.finditer(text, s, e):
-        w = m.group(0)
-        if w in verbs or (len(w) > 4 and w.endswith("ed") and w not in not_ed):
-            return m.start()
-    return -1
+    m = _verb_pattern().search(text, s, e)
+    return m.start() if m else -1
 
 
-def _role(text: str, s: int, e: int, verb_pos: int) -> str:
+@functools.cache
+def _role_rules() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
     sets = _sets()
-    after = _fold(text[e:e + 40])
-    poss = after.startswith("'s") or (after.startswith("'") and text[e - 1:e] == "s")
-    rest = after[2:] if after.startswith("'s") else after[1:] if poss else after
-    rest_l = rest.lower().lstrip()
-    if rest_l.startswith(_prefixes("location_after")):
-        for w in sets["location_after"]:
+    return _prefixes("location_after"), sets["location_after"], sets["location_before"]
+
+
+def _role(text: str, folded: str, low: str | None, s: int, e: int) -> str | None:
+    """Location or possessor from the words around a mention; None: decided by the verb.
+
+    ``folded``/``low`` are the whole text folded / lowercased (``low`` only for ASCII text,
+    where slicing it equals lowercasing a slice), so no per-mention fold or lowercase.
+    """
+    after_prefixes, after_words, before_words = _role_rules()
+    poss = False
+    skip = 0
+    if folded.startswith("'", e):
+        if folded.startswith("'s", e):
+            poss, skip = True, 2
+        elif text[e - 1:e] == "s":
+            poss, skip = True, 1
+    if low is not None:
+        rest_l = low[e + skip:e + 40].lstrip()
+    else:
+        rest_l = folded[e + skip:e + 40].lower().lstrip()
+    if rest_l.startswith(after_prefixes):
+        for w in after_words:
             if rest_l.startswith(w) and (len(rest_l) == len(w) or not rest_l[len(w)].isalpha()):
                 return "location"
-    before = text[max(0, s - 25):s].lower().split()
+    lo = s - 25 if s > 25 else 0
+    before = (low[lo:s] if low is not None else text[lo:s].lower()).split()
     if before:
         prev = before[-1]
         if prev == "the" and len(before) > 1:
             prev = before[-2]
-        if prev in sets["location_before"]:
+        if prev in before_words:
             return "location"
-    if poss:
-        return "possessor"
-    if verb_pos < 0:
-        return "other"
-    return "subject" if s < verb_pos else "object"
+    return "possessor" if poss else None
 
 
 # The headline is resolved twice per article (candidate dyads, title signals): keep the last
@@ -389,7 +460,7 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
     if not identity:
         return _find_uncached(text, article_id, article, identity)
     key = (text, article_id)
-    autos, sets = _automata(), _sets()  # a result is only reused with the same data
+    autos, sets = _automaton(), _sets()  # a result is only reused with the same data
     hit = _found.get(key)
     if hit is None or hit[0][0] is not autos or hit[0][1] is not sets:
         hit = ((autos, sets), tuple(_find_uncached(text, article_id, article, identity)))
@@ -402,61 +473,80 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
 def _find_uncached(
     text: str, article_id: str, article: Article | None, identity: bool
 ) -> list[Mention]:
-    sets = _sets()
-    spans = split_sentences(text)
-    starts = [sp[0] for sp in spans]
-    sent_starts = frozenset(starts)
-    kept = _resolve_overlaps(_raw_candidates(text))
+    folded = _fold(text)
+    low = _lower_same_length(folded)
+    kept = _resolve_overlaps(_raw_candidates(text, folded, low))
     if not kept:
         return []
-    datelines = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
-    dateline_starts = [d[0] for d in datelines]
-    doc_us = any(w in text for w in _context()["us_state_doc"]) and not any(
-        w in text for w in _context()["country_doc"]
-    )
+    sets = _sets()
+    person_exact = sets["person_exact"]
+    based = _prefixes("based_suffix")
+    low_ok = low if text.isascii() else None  # ASCII: low[i:j] == text[i:j].lower()
+    spans = split_sentences(text)
+    starts = [sp[0] for sp in spans]
+    sent_starts: frozenset[int] | None = None
+    doc_us: bool | None = None
+    # A dateline never spans a line break and starts a line, so only the line of a mention
+    # can hold the one that swallows it: match it there, once per line, instead of scanning
+    # the whole text. Mentions come in position order, so the line search is linear overall.
+    line_start = scanned = 0
+    dateline_end: dict[int, int] = {}
     verb_pos: dict[int, int] = {}  # sentence -> first verb, computed only where needed
     out: list[Mention] = []
+    groups = False
     for s, e, a in kept:
-        if a.kind == "block":
+        kind = a.kind
+        if kind == "block":
             continue
-        d = bisect.bisect_right(dateline_starts, s) - 1  # datelines are sorted, disjoint
-        if d >= 0 and s < datelines[d][1]:
+        nl = text.rfind("\n", scanned, s)
+        if nl >= 0:
+            line_start = nl + 1
+        scanned = s
+        d_end = dateline_end.get(line_start)
+        if d_end is None:
+            m = _DATELINE.match(text, line_start)
+            d_end = dateline_end[line_start] = m.end() if m else -1
+        if s < d_end:
             continue
-        if text[e:e + 20].lower().startswith(_prefixes("based_suffix")):
+        if low_ok is not None:
+            if low_ok.startswith(based, e, e + 20):
+                continue
+        elif text[e:e + 20].lower().startswith(based):
             continue
         surface = text[s:e]
-        if surface in sets["person_exact"] and _is_person(text, s, e, sent_starts):
-            continue
-        if a.code == "GEO" and surface.lower() == "georgia" and _is_us_georgia(text, s, e, doc_us):
-            continue
-        si = max(0, bisect.bisect_right(starts, s) - 1)
-        if si not in verb_pos:
-            verb_pos[si] = _first_verb(text, *spans[si]) if si < len(spans) else -1
-        role = _role(text, s, e, verb_pos[si])
+        if surface in person_exact:
+            if sent_starts is None:
+                sent_starts = frozenset(starts)
+            if _is_person(text, s, e, sent_starts):
+                continue
+        if a.code == "GEO" and surface.lower() == "georgia":
+            if doc_us is None:
+                doc_us = any(w in text for w in _context()["us_state_doc"]) and not any(
+                    w in text for w in _context()["country_doc"]
+                )
+            if _is_us_georgia(text, s, e, doc_us):
+                continue
+        si = bisect.bisect_right(starts, s) - 1
+        if si < 0:
+            si = 0
+        role = _role(text, folded, low_ok, s, e)
+        if role is None:
+            vp = verb_pos.get(si)
+            if vp is None:
+                vp = verb_pos[si] = _first_verb(text, *spans[si]) if si < len(spans) else -1
+            role = "other" if vp < 0 else "subject" if s < vp else "object"
         rs, re_ = (s, e) if identity or article is None else article.raw_span(s, e)
-        kind = a.kind
-        out.append(
-            Mention(
-                article_id=article_id,
-                start=rs,
-                end=re_,
-                text=surface,
-                code=a.code,
-                kind=kind,  # type: ignore[arg-type]
-                role=role,
-                sentence_index=si,
-                clean_start=s,
-                clean_end=e,
-                state=a.state if kind == "group" else None,
-            )
-        )
-    return _group_states(out, text)
+        if kind == "group":
+            groups = True
+        # positional (a third cheaper than keywords): article_id, start, end, text, code, kind,
+        # role, sentence_index, clean_start, clean_end, state
+        out.append(Mention(article_id, rs, re_, surface, a.code, kind,  # type: ignore[arg-type]
+                           role, si, s, e, a.state if kind == "group" else None))
+    return _group_states(out, text) if groups else out
 
 
 def _group_states(mentions: list[Mention], text: str) -> list[Mention]:
     """A group followed in its sentence by a state used as a location operates there."""
-    from dataclasses import replace
-
     if not any(m.kind == "group" for m in mentions):
         return mentions
     out = list(mentions)

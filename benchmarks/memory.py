@@ -5,7 +5,12 @@ input never exists as a file either; every second the script records the scorer'
 (VmHWM from /proc, Linux) against the articles done (from OUTPUT.progress.json), and prints
 the peak at each checkpoint (default 25k, 50k, 100k, 200k).
 
+A long run (200,000 articles is ~15 min of CPU) can be left in the background: ``--log`` appends
+each sample (articles done, peak RSS MB, seconds) to a CSV as it is taken, so the curve survives
+an interrupted run; ``--every`` prints a progress line to stderr every that many articles.
+
     .venv/bin/python benchmarks/memory.py --n 200000 --words 600
+    nohup .venv/bin/python benchmarks/memory.py --n 200000 --log /tmp/rss.csv > /tmp/rss.txt &
 """
 
 from __future__ import annotations
@@ -43,13 +48,21 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--checkpoints", type=int, nargs="+", default=[25_000, 50_000, 100_000,
                                                                      200_000])
+    ap.add_argument("--log", type=Path, default=None,
+                    help="append every sample as 'articles,peak_rss_mb,seconds' to this CSV")
+    ap.add_argument("--every", type=int, default=10_000,
+                    help="progress line on stderr every N articles (0: none)")
+    ap.add_argument("--interval", type=float, default=1.0, help="seconds between samples")
     args = ap.parse_args()
+    log = open(args.log, "a", encoding="utf-8") if args.log else None  # noqa: SIM115
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "scores.jsonl"
         prog = Path(f"{out}.progress.json")
         cmd = [sys.executable, "-m", "tension", "-q", "score", "-", "-o", str(out),
                "--jobs", str(args.jobs)]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # stderr to a file: a pipe nobody reads until the end could fill and stall the scorer
+        err_file = open(Path(tmp) / "stderr.txt", "w+", encoding="utf-8")  # noqa: SIM115
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=err_file, text=True)
         assert proc.stdin is not None
 
         def feed() -> None:
@@ -63,8 +76,9 @@ def main() -> None:
         feeder.start()
         curve: list[tuple[int, float]] = []
         started = time.perf_counter()
+        next_report = args.every
         while proc.poll() is None:
-            time.sleep(1.0)
+            time.sleep(args.interval)
             try:
                 done = json.loads(prog.read_text())["articles_done"]
             except (OSError, ValueError, KeyError):
@@ -74,7 +88,17 @@ def main() -> None:
             if kids.exists():
                 pids += [int(p) for p in kids.read_text().split()]
             curve.append((done, sum(_hwm_mb(p) for p in pids)))
-        err = proc.stderr.read() if proc.stderr else ""
+            elapsed = time.perf_counter() - started
+            if log:
+                log.write(f"{done},{curve[-1][1]:.1f},{elapsed:.0f}\n")
+                log.flush()
+            if args.every and done >= next_report:
+                print(f"{done:,} articles, peak RSS {curve[-1][1]:.0f} MB, {elapsed:.0f} s",
+                      file=sys.stderr, flush=True)
+                next_report = (done // args.every + 1) * args.every
+        err_file.seek(0)
+        err = err_file.read()
+        err_file.close()
         secs = time.perf_counter() - started
         if proc.returncode:
             sys.exit(f"tension score failed: {err}")

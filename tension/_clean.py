@@ -58,11 +58,19 @@ _CHAR_MAP: dict[str, str | None] = {
     "\u00ad": None, "\r": None,
 }
 _CTRL = "".join(chr(c) for c in range(32) if chr(c) not in "\n\t\x0b\x0c\r")
+# One character class first (so the regex engine scans with it), CR LF taken as one match:
+# the same matches as "\r\n|[...]", about ten times faster on text with nothing to replace.
 _CHARS = re.compile(
-    "\r\n|[" + re.escape("".join(_CHAR_MAP) + _CTRL + "\x7f") + "]"
+    "[" + re.escape("".join(_CHAR_MAP) + _CTRL + "\x7f") + "](?:(?<=\r)\n)?"
 )
-_SPACES = re.compile(r"[ ]{2,}| +(?=\n)|(?<=\n) +|\n{3,}")
+# Same matches as r"[ ]{2,}| +(?=\n)|(?<=\n) +|\n{3,}" (two spaces or more; one space before
+# or after a line break; three line breaks or more), written so every branch starts with a
+# literal and the engine skips straight to spaces and line breaks.
+_SPACES = re.compile(r" (?: +|(?=\n)|(?<=\n ))|\n\n\n+")
 _WORD = re.compile(r"\w+")
+# clean offset -> raw offset, one per character of the text; None while they are equal
+_Pos = np.ndarray | None
+_OVER_40_WORDS = re.compile(r"(?:\W*+\w++){41}")  # possessive: a word is never split in two
 
 
 @dataclass(frozen=True)
@@ -116,16 +124,22 @@ def is_boilerplate(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
+    if len(s) > 80 and _OVER_40_WORDS.match(s):  # longer than any rule allows: skip the rest
+        return False
     n_words = len(_WORD.findall(s))
-    if n_words > 40:  # longer than any rule allows: skip the regex work
+    if n_words > 40:
         return False
     return any(n_words <= max_words and rx.search(s) for max_words, rx in _rule_regexes())
 
 
 def _sub(
-    text: str, pos: np.ndarray, rx: re.Pattern[str], repl: Callable[[re.Match[str]], str]
-) -> tuple[str, np.ndarray]:
-    """``rx.sub`` that also carries the raw-offset array: replaced text maps to the match start."""
+    text: str, pos: _Pos, rx: re.Pattern[str], repl: Callable[[re.Match[str]], str]
+) -> tuple[str, _Pos]:
+    """``rx.sub`` that also carries the raw-offset array: replaced text maps to the match start.
+
+    ``pos`` None stands for "unchanged so far" (clean offset = raw offset); the array is only
+    built once something is replaced, which on most articles is never.
+    """
     parts: list[str] = []
     maps: list[np.ndarray] = []
     last = 0
@@ -134,13 +148,15 @@ def _sub(
         r = repl(m)
         if r == m.group(0):
             continue
+        if pos is None:
+            pos = np.arange(len(text), dtype=np.int64)
         parts.append(text[last:s])
         maps.append(pos[last:s])
         if r:
             parts.append(r)
             maps.append(np.full(len(r), pos[s], dtype=pos.dtype))
         last = e
-    if not parts:
+    if not parts or pos is None:
         return text, pos
     parts.append(text[last:])
     maps.append(pos[last:])
@@ -194,65 +210,67 @@ def clean_text(raw: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     any clean span whose characters survived cleaning unchanged.
     """
     text = raw
-    pos = np.arange(len(raw), dtype=np.int64)
+    pos: _Pos = None
     if "<" in text and _HTML_HINT.search(text):
         text, pos = _sub(text, pos, _HTML, _html_repl)
     elif "&" in text:
         text, pos = _sub(text, pos, _ENTITY, _ent_repl)
     text, pos = _sub(text, pos, _CHARS, _char_repl)
-    text, pos = _sub(text, pos, _SPACES, _space_repl)
+    if "  " in text or " \n" in text or "\n " in text or "\n\n\n" in text:  # else no match
+        text, pos = _sub(text, pos, _SPACES, _space_repl)
     text, pos = _drop_lines(text, pos)
     return text, _anchors(pos)
 
 
-def _drop_lines(text: str, pos: np.ndarray) -> tuple[str, np.ndarray]:
+def _drop_lines(text: str, pos: _Pos) -> tuple[str, _Pos]:
     """Keep non-boilerplate, non-empty lines, trimmed, joined by one newline each.
 
     A blank line between kept paragraphs is kept (as a paragraph break).
     """
-    parts: list[str] = []
-    maps: list[np.ndarray] = []
+    # (start, end, separator before it, offset of the line break the separator stands for)
+    kept: list[tuple[int, int, str, int]] = []
     start = 0
     n = len(text)
     pending_break = ""
-    pending_pos = 0
+    pending_at = 0
     changed = False
     while start <= n:
         end = text.find("\n", start)
         if end < 0:
             end = n
-        line = text[start:end]
         s, e = start, end
         while s < e and text[s] == " ":
             s += 1
         while e > s and text[e - 1] == " ":
             e -= 1
         if s == e:
-            if parts:
+            if kept:
                 pending_break = "\n\n"
             changed = changed or end - start > 0
-        elif is_boilerplate(line):
+        elif is_boilerplate(text[start:end]):
             changed = True
         else:
-            if parts:
-                sep = pending_break or "\n"
-                parts.append(sep)
-                maps.append(np.full(len(sep), pending_pos, dtype=pos.dtype))
-            parts.append(text[s:e])
-            maps.append(pos[s:e])
+            kept.append((s, e, (pending_break or "\n") if kept else "", pending_at))
             pending_break = ""
             changed = changed or s != start or e != end
         if end < n:
-            pending_pos = pos[end]
+            pending_at = end
         start = end + 1
-    out = "".join(parts)
+    out = "".join([sep + text[s:e] for s, e, sep, _ in kept])
     if not changed and out == text:
         return text, pos
+    if pos is None:
+        pos = np.arange(n, dtype=np.int64)
+    maps: list[np.ndarray] = []
+    for s, e, sep, at in kept:
+        if sep:
+            maps.append(np.full(len(sep), pos[at], dtype=pos.dtype))
+        maps.append(pos[s:e])
     return out, (np.concatenate(maps) if maps else pos[:0])
 
 
-def _anchors(pos: np.ndarray) -> tuple[tuple[int, int], ...]:
-    if len(pos) == 0:
+def _anchors(pos: _Pos) -> tuple[tuple[int, int], ...]:
+    if pos is None or len(pos) == 0:  # None: nothing moved, clean offset = raw offset
         return ((0, 0),)
     brk = np.flatnonzero(np.diff(pos) != 1) + 1
     idx = np.concatenate(([0], brk))

@@ -457,7 +457,9 @@ def _read_file(path: str, rel: str, opts: _Opts, *, in_dir: bool) -> Iterator[_R
 
 
 def _is_missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or repr(v) in ("NaT", "<NA>")
+    if v is None or isinstance(v, str):  # a str is never missing; repr() of a text costs
+        return v is None
+    return (isinstance(v, float) and math.isnan(v)) or repr(v) in ("NaT", "<NA>")
 
 
 def _str_field(rec: _Rec, data: dict[str, Any], key: str, field: str, rid: str | None,

@@ -106,3 +106,41 @@ def test_surviving_characters_map_to_themselves(raw: str) -> None:
 def test_empty_and_all_boilerplate() -> None:
     assert clean_text("")[0] == ""
     assert clean_text("Advertisement\nBack to top\n")[0] == ""
+
+
+# The speed pass rewrote three regexes; these are the originals, kept as the reference.
+_REF_CHARS = r"\r\n|[\u2018\u2019\u00a0\u200b\r\t\x01\x7f]"
+_NEW_CHARS_SAMPLE = "\u2018\u2019\u00a0\u200b\r\t\x01\x7f"
+_REF_SPACES = r"[ ]{2,}| +(?=\n)|(?<=\n) +|\n{3,}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\n", "\r", "\r\n", "a", "\u2019", "\t"]), max_size=30)
+       .map("".join))
+def test_rewritten_regexes_match_the_same_spans(s: str) -> None:
+    import re
+
+    from tension import _clean
+
+    assert [m.span() for m in _clean._SPACES.finditer(s)] == [
+        m.span() for m in re.finditer(_REF_SPACES, s)
+    ]
+    chars = re.compile("[" + re.escape(_NEW_CHARS_SAMPLE) + "](?:(?<=\r)\n)?")
+    assert [m.span() for m in chars.finditer(s)] == [m.span() for m in re.finditer(_REF_CHARS, s)]
+    assert _clean._CHARS.pattern.endswith("](?:(?<=\r)\n)?")  # the shape tested just above
+
+
+@pytest.mark.parametrize("n_words", [1, 39, 40, 41, 42, 120])
+@pytest.mark.parametrize("sep", [" ", " - ", "... ", "_"])
+def test_over_40_words_counts_like_findall(n_words: int, sep: str) -> None:
+    import re
+
+    from tension._clean import _OVER_40_WORDS
+
+    line = sep.join(f"w{k}" for k in range(n_words))
+    assert bool(_OVER_40_WORDS.match(line)) == (len(re.findall(r"\w+", line)) > 40)
+
+
+def test_unchanged_text_has_the_identity_anchor() -> None:
+    raw = "Nothing to clean here.\n\nA second paragraph."
+    assert clean_text(raw) == (raw, ((0, 0),))

@@ -17,10 +17,11 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,8 @@ _NEG_WINDOW = 35
 _MODAL_WINDOW = 70
 _CLAIM_WINDOW = 160
 _WINDOWS = {"negated": _NEG_WINDOW, "denied": _CLAIM_WINDOW, "claimed": _CLAIM_WINDOW}
+# Signals whose target is where they happen ("strikes in X").
+_TARGET_IS_LOCATION = _FORCE | {"casualties", "sovereignty_violation"}
 _NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -71,7 +74,9 @@ _NUMBER = re.compile(
     + "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
     + r")\b"
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# \b(1[89]\d\d|20\d\d)\b, written to start with a character class so that the regex engine
+# skips to candidate digits with its fast scan (a pattern opening with \b is tried everywhere)
+_YEAR = re.compile(r"[12](?<!\w.)(?:(?<=1)[89]|(?<=2)0)\d\d(?!\w)")
 _CURRENT = ("today", "this week", "on monday", "on tuesday", "on wednesday", "on thursday",
             "on friday", "on saturday", "on sunday", "yesterday", "last week", "this month")
 
@@ -86,18 +91,29 @@ class _Hit:
     phrase: str
 
 
-@dataclass(slots=True)
 class _Sent:
-    index: int
-    start: int
-    end: int
-    triggers: list[_Hit] = field(default_factory=list)
-    modal: list[_Hit] = field(default_factory=list)
-    groups: set[str] = field(default_factory=set)
-    blocked: set[str] = field(default_factory=set)
-    block_hits: list[_Hit] = field(default_factory=list)
-    background_cue: bool = False
-    clause_breaks: list[tuple[int, int]] | None = None
+    """Cues of one sentence that has a trigger (a plain slots class: cheaper to build than a
+    dataclass with default factories, and one is built per such sentence)."""
+
+    __slots__ = ("index", "start", "end", "triggers", "modal", "groups", "blocked",
+                 "block_hits", "background_cue", "clause_breaks", "current", "anaphors", "states")
+
+    def __init__(self, index: int, start: int, end: int) -> None:
+        self.index = index
+        self.start = start
+        self.end = end
+        self.triggers: list[_Hit] = []
+        self.modal: list[_Hit] = []
+        self.groups: set[str] = set()
+        self.blocked: set[str] = set()
+        self.block_hits: list[_RawHit] = []
+        self.background_cue = False
+        # from _place_phrases: clause breaks and pair anaphors as sorted (start, end) spans,
+        # and whether a word of _CURRENT ("today", "on monday") is in the sentence
+        self.clause_breaks: list[tuple[int, int]] = []
+        self.current = False
+        self.anaphors: list[tuple[int, int]] = []
+        self.states: list[Mention] = []  # state mentions of the sentence, in text order
 
 
 # ---------------------------------------------------------------- automaton (module cache)
@@ -184,23 +200,47 @@ def _scan(low: str) -> list[_RawHit]:
 # ---------------------------------------------------------------- helpers
 
 
-def _breaks(low: str, sent: _Sent) -> list[tuple[int, int]]:
-    """Clause breaks of a sentence as (start, end) spans, computed once per sentence."""
-    if sent.clause_breaks is None:
-        found = []
-        for b in _CLAUSE_BREAKS:
-            i = low.find(b, sent.start, sent.end)
-            while i >= 0:
-                found.append((i, i + len(b)))
-                i = low.find(b, i + 1, sent.end)
-        found.sort()
-        sent.clause_breaks = found
-    return sent.clause_breaks
+@functools.cache
+def _phrase_automaton() -> Any:
+    """Plain substrings (no word boundaries) looked for in every sentence with a trigger."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for kind, phrases in (("break", _CLAUSE_BREAKS), ("current", _CURRENT),
+                          ("anaphor", _PAIR_ANAPHORS)):
+        for p in phrases:
+            auto.add_word(p, (kind, len(p)))
+    auto.make_automaton()
+    return auto
+
+
+def _phrases(low: str) -> list[tuple[int, int, str]]:
+    """Every occurrence of those phrases in the text, overlapping ones included, sorted."""
+    found = [(e + 1 - n, e + 1, kind) for e, (kind, n) in _phrase_automaton().iter(low)]
+    found.sort()
+    return found
+
+
+def _place_phrases(sent: _Sent, phrases: list[tuple[int, int, str]]) -> None:
+    """The phrase occurrences that lie wholly inside the sentence (as ``in`` on its text)."""
+    end = sent.end
+    for k in range(bisect.bisect_left(phrases, (sent.start,)), len(phrases)):
+        s, e, kind = phrases[k]
+        if s >= end:
+            break
+        if e > end:
+            continue
+        if kind == "break":
+            sent.clause_breaks.append((s, e))
+        elif kind == "anaphor":
+            sent.anaphors.append((s, e))
+        else:
+            sent.current = True
 
 
 def _clause_start(low: str, sent: _Sent, pos: int) -> int:
     best = sent.start
-    for s, e in _breaks(low, sent):
+    for s, e in sent.clause_breaks:
         if s >= pos:
             break
         if e <= pos:
@@ -212,9 +252,15 @@ def _modality(
     low: str, sent: _Sent, hit: _Hit, signal: str
 ) -> tuple[str, _Hit | None]:
     """Modality of a trigger and the claim cue (for the speaker) when it is a claim."""
+    if not sent.modal:
+        return "asserted", None
     cs = _clause_start(low, sent, hit.start)
     found: dict[str, _Hit] = {}
+    # conditionals: "would retaliate if ..." (cue after the trigger in the same sentence)
+    conditional = False
     for m in sent.modal:
+        if m.name == "conditional" and m.start >= hit.end:
+            conditional = True
         if m.end > hit.start or m.start < cs:
             continue
         if m.start < hit.end and m.end > hit.start:
@@ -226,10 +272,7 @@ def _modality(
         prev = found.get(kind)
         if prev is None or m.end > prev.end:
             found[kind] = m
-    # conditionals: "would retaliate if ..." (cue after the trigger in the same sentence)
-    conditional = any(
-        m.name == "conditional" and m.start >= hit.end for m in sent.modal
-    ) or "conditional" in found
+    conditional = conditional or "conditional" in found
     if "denied" in found:
         return "denied", None
     neg = found.get("negated")
@@ -297,21 +340,31 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
 
 
 def _clause_end(low: str, sent: _Sent, pos: int) -> int:
-    for s, _ in _breaks(low, sent):
+    for s, _ in sent.clause_breaks:
         if s >= pos:
             return s
     return sent.end
 
 
 def _attribute(
-    low: str, sent: _Sent, hit: _Hit, ms: list[Mention], speaker: Mention | None
+    low: str, sent: _Sent, hit: _Hit, speaker: Mention | None
 ) -> tuple[str | None, str | None, str | None]:
     """(source, target, location) from the state mentions of the trigger's clause."""
+    states = sent.states
+    if speaker is not None:
+        states = [m for m in states if m is not speaker]
+    if not states:
+        return None, None, None
     cs = _clause_start(low, sent, hit.start)
     ce = _clause_end(low, sent, hit.end)
-    states = [m for m in _states(ms) if m is not speaker]
-    before = [m for m in states if m.clean_end <= hit.start and m.clean_start >= cs]
-    after = [m for m in states if m.clean_start >= hit.end and m.clean_end <= ce]
+    before: list[Mention] = []
+    after: list[Mention] = []
+    for m in states:  # a handful: one loop beats two comprehensions
+        if m.clean_end <= hit.start:
+            if m.clean_start >= cs:
+                before.append(m)
+        elif m.clean_start >= hit.end and m.clean_end <= ce:
+            after.append(m)
     source = target = location = None
     agent: Mention | None = None
     for m in after:
@@ -321,7 +374,6 @@ def _attribute(
         if _AGENT.match(gap):
             agent = m
             break
-    passive = bool(_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]))
     for m in after:
         if m is agent:
             continue
@@ -331,7 +383,8 @@ def _attribute(
             break
     if agent is not None:
         source = agent.code
-        if passive and before:
+        # passive voice: "X was struck by Y" -> Y on X
+        if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
             target = before[-1].code
     elif before:
         source = before[-1].code
@@ -339,8 +392,7 @@ def _attribute(
         if len(before) >= 2 and before[-2].code != source and \
                 low[before[-2].clean_end:before[-1].clean_start].strip() in ("and", ",", "&"):
             return before[-2].code, source, location
-    if location and location != source and hit.name in _FORCE | {"casualties",
-                                                                 "sovereignty_violation"}:
+    if location and location != source and hit.name in _TARGET_IS_LOCATION:
         target = location
     if target is None:
         for m in after:
@@ -420,19 +472,14 @@ def _third_parties(
     return caller_codes, (pair_codes[0] if pair_codes else None), None
 
 
-def _is_background(
-    low: str, sent: _Sent, ref_year: int | None, current: Sequence[str] = _CURRENT
-) -> bool:
-    """``current``: the words of ``_CURRENT`` found anywhere in the article (the others cannot
-    be in the sentence)."""
-    seg = low[sent.start:sent.end]
-    if any(c in seg for c in current):
+def _is_background(low: str, sent: _Sent, ref_year: int | None) -> bool:
+    if sent.current:
         return False
     if sent.background_cue:
         return True
     if ref_year is None:
         return False
-    years = [int(y) for y in _YEAR.findall(seg)]
+    years = [int(y) for y in _YEAR.findall(low[sent.start:sent.end])]
     return bool(years) and max(years) < ref_year - 1
 
 
@@ -479,6 +526,34 @@ def extract_signals(
     return _sentclf.rescore(art, events)
 
 
+def _raw_span_fn(art: Article) -> Callable[[int, int], tuple[int, int]]:
+    """``art.raw_span`` with the anchor offsets listed once per article (``raw_offset`` bisects
+    with a key function on every call; events map 3-4 offsets each)."""
+    anchors = art.anchors
+    if not anchors:
+        return lambda s, e: (s, s) if e <= s else (s, e)
+    keys = [a[0] for a in anchors]
+    limit = len(art.raw_text) if art.raw_text else None
+
+    def off(pos: int) -> int:
+        i = bisect.bisect_right(keys, pos) - 1
+        if i < 0:
+            return pos
+        raw = anchors[i][1] + (pos - anchors[i][0])
+        return raw if limit is None or raw < limit else limit
+
+    def span(s: int, e: int) -> tuple[int, int]:
+        if e <= s:
+            x = off(s)
+            return x, x
+        return off(s), off(e - 1) + 1
+
+    return span
+
+
+_by_start = operator.attrgetter("start")
+
+
 def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     text = art.text
     if not text:
@@ -489,47 +564,53 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         return []
     # only sentences with a trigger get a _Sent: the other cues matter only beside a trigger
     starts = [s for s, _ in spans]
-    placed: list[tuple[int, _RawHit]] = []
+    placed: dict[int, list[_RawHit]] = {}
     with_trigger: set[int] = set()
     for raw in _scan(low):
         i = bisect.bisect_right(starts, raw[0]) - 1
         if i < 0 or raw[0] >= spans[i][1]:
             continue
-        placed.append((i, raw))
+        bucket = placed.get(i)
+        if bucket is None:
+            placed[i] = [raw]
+        else:
+            bucket.append(raw)
         if raw[2] == "trigger":
             with_trigger.add(i)
+    phrases = _phrases(low) if with_trigger else []
     sents: dict[int, _Sent] = {}
-    for i, raw in placed:
-        if i not in with_trigger:
-            continue
-        st = sents.get(i)
-        if st is None:
-            st = sents[i] = _Sent(i, *spans[i])
-        kind = raw[2]
-        if kind == "trigger":
-            st.triggers.append(_Hit(*raw))
-        elif kind == "modality":
-            st.modal.append(_Hit(*raw))
-        elif kind == "group":
-            st.groups.add(raw[3])
-        elif kind == "block":
-            st.block_hits.append(_Hit(*raw))
-        elif kind == "background":
-            st.background_cue = True
+    for i in with_trigger:
+        new = sents[i] = _Sent(i, *spans[i])
+        if phrases:
+            _place_phrases(new, phrases)
+        for raw in placed[i]:
+            kind = raw[2]
+            if kind == "trigger":
+                new.triggers.append(_Hit(*raw))
+            elif kind == "modality":
+                new.modal.append(_Hit(*raw))
+            elif kind == "group":
+                new.groups.add(raw[3])
+            elif kind == "block":
+                new.block_hits.append(raw)
+            elif kind == "background":
+                new.background_cue = True
     by_sent: dict[int, list[Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
         if i >= 0:
             by_sent.setdefault(i, []).append(m)
-    for i, ms_i in by_sent.items():
-        # a trigger inside a name ("United" in "United States") is not a trigger
-        # a cue inside a name ("United" in "United States", "Union" in "European Union")
-        st_i = sents.get(i)
-        if st_i is not None:
+    for i, st_i in sents.items():
+        ms_i = by_sent.get(i)
+        if ms_i:
+            # a cue inside a name ("United" in "United States", "Union" in "European Union")
+            # is not a cue
             st_i.triggers = [h for h in st_i.triggers if not _inside(h, ms_i)]
-            st_i.block_hits = [h for h in st_i.block_hits if not _inside(h, ms_i)]
-    for st_i in sents.values():
-        st_i.blocked = {h.name for h in st_i.block_hits}
+            st_i.block_hits = [h for h in st_i.block_hits
+                               if not any(m.clean_start < h[1] and h[0] < m.clean_end
+                                          for m in ms_i)]
+            st_i.states = [m for m in ms_i if m.kind == "state"]
+        st_i.blocked = {h[3] for h in st_i.block_hits}
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])
@@ -538,30 +619,32 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         ref_year = max(ys) if ys else None
     tax = load_taxonomy()
     pair = _pair_from_counts(mentions)
-    # per-sentence substring tests only for the phrases the article contains at all
-    current = [c for c in _CURRENT if c in low]
-    anaphors = [a for a in _PAIR_ANAPHORS if a in low]
+    raw_span = _raw_span_fn(art)
+    no_mentions: list[Mention] = []
     last_force: Event | None = None
     out: list[Event] = []
     for i in range(len(spans)):
-        ms = by_sent.get(i, [])
+        ms = by_sent.get(i, no_mentions)
         st = sents.get(i)
-        if st is None or not st.triggers:
+        # triggers that may fire: not blocked, their word group present
+        live: list[_Hit] = []
+        if st is not None and st.triggers:
+            blocked, groups = st.blocked, st.groups
+            if "*" not in blocked:
+                live = [h for h in sorted(st.triggers, key=_by_start)
+                        if h.name not in blocked and (not h.requires or h.requires in groups)]
+        if st is None or not live:
             if ms:  # with no mentions and no events the pair stays
                 pair = _update_pair(pair, ms)
             continue
-        background = _is_background(low, st, ref_year, current)
-        seg = low[st.start:st.end]
-        has_anaphor = any(a in seg for a in anaphors)
-        ss, se = art.raw_span(st.start, st.end)
+        background = _is_background(low, st, ref_year)
+        has_anaphor = bool(st.anaphors)
+        ss, se = raw_span(st.start, st.end)
+        sentence = text[st.start:st.end]
         seen: set[tuple[str | None, ...]] = set()
         sent_events: list[Event] = []
-        for h in sorted(st.triggers, key=lambda h: h.start):
+        for h in live:
             sig = h.name
-            if sig in st.blocked or "*" in st.blocked:
-                continue
-            if h.requires and h.requires not in st.groups:
-                continue
             modality, claim_cue = _modality(low, st, h, sig)
             if sig in _SELF_MODAL and modality in ("threatened", "called_for"):
                 modality = "asserted"  # the threat or the call itself is what happened
@@ -582,7 +665,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 third, src, tgt = _third_parties(low, st, h, ms, pair)
                 loc = None
             else:
-                src, tgt, loc = _attribute(low, st, h, ms, speaker)
+                src, tgt, loc = _attribute(low, st, h, speaker)
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
             if sig not in _THIRD_PARTY:
                 ana = has_anaphor and _anaphor_before(low, st, h)
@@ -605,12 +688,12 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             seen.add(key)
             spec = tax[sig]
             conf = _prior_confidence(h, src, tgt, background)
-            raw_s, raw_e = art.raw_span(h.start, h.end)
+            raw_s, raw_e = raw_span(h.start, h.end)
             ev = Event(
                 article_id=art.id, signal=sig, quad_class=spec.quad_class, source=src,
                 target=tgt, modality=modality, location=loc, third_parties=third,
                 speaker=speaker.code if speaker is not None else None, casualties=casualties,
-                confidence=conf, sentence=text[st.start:st.end], sentence_index=st.index,
+                confidence=conf, sentence=sentence, sentence_index=st.index,
                 start=raw_s, end=raw_e, sentence_start=ss, sentence_end=se,
                 trigger=text[h.start:h.end], background=background, weight=spec.weight,
                 extra={"cue": h.phrase, "clean_start": h.start, "clean_end": h.end},
@@ -657,8 +740,7 @@ def _anaphor_before(low: str, sent: _Sent, hit: _Hit) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
     cs = _clause_start(low, sent, hit.start)
     ce = _clause_end(low, sent, hit.end)
-    seg = low[cs:ce]
-    return any(a in seg for a in _PAIR_ANAPHORS)
+    return any(cs <= s and e <= ce for s, e in sent.anaphors)
 
 
 def _fill_from_pair(
@@ -689,10 +771,16 @@ def _update_pair(
 
 
 def _prior_confidence(h: _Hit, src: str | None, tgt: str | None, background: bool) -> float:
-    conf = 0.8 if (" " in h.phrase or "-" in h.phrase) else 0.6
-    if h.requires:
+    return _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
+                  src is None and tgt is None, background)
+
+
+@functools.cache
+def _prior(multiword: bool, requires: bool, no_actor: bool, background: bool) -> float:
+    conf = 0.8 if multiword else 0.6
+    if requires:
         conf -= 0.1
-    if src is None and tgt is None:
+    if no_actor:
         conf -= 0.2
     if background:
         conf *= 0.5

@@ -21,13 +21,13 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from tension._taxonomy import SIGNALS, load_cues, load_taxonomy
+from tension._taxonomy import SIGNALS, SignalSpec, load_cues, load_taxonomy
 from tension._text import split_sentences
 from tension._types import MODALITIES, Article, Event, Mention
 
@@ -130,7 +130,11 @@ def _automaton() -> Any:
         table.setdefault(key, []).append((cue.kind, cue.name, cue.requires, prefix))
     auto = ahocorasick.Automaton()
     for key, entries in table.items():
-        auto.add_word(key, (key, tuple(entries)))
+        kind, name, requires, prefix = entries[0]
+        # most keys have one exact, non-shadow entry: _scan's fast path takes its hit fields
+        simple = (kind, name, requires, key) if (
+            len(entries) == 1 and not prefix and kind != "shadow") else None
+        auto.add_word(key, (len(key) - 1, key[0] != "-", simple, key, tuple(entries)))
     auto.make_automaton()
     return auto
 
@@ -152,12 +156,18 @@ def _scan(low: str) -> list[_RawHit]:
     n = len(low)
     hits: list[_RawHit] = []
     shadows: list[tuple[int, int]] = []
-    for end_idx, (key, entries) in _automaton().iter(low):
-        start = end_idx - len(key) + 1
-        if start > 0 and (low[start - 1].isalnum() or low[start - 1] == "-" and key[0] != "-"):
-            continue
+    for end_idx, (klen1, dash_bounds, simple, key, entries) in _automaton().iter(low):
+        start = end_idx - klen1
+        if start > 0:
+            c = low[start - 1]
+            if c.isalnum() or c == "-" and dash_bounds:
+                continue
         end = end_idx + 1
         exact_ok = end >= n or not low[end].isalnum()
+        if simple is not None:
+            if exact_ok:
+                hits.append((start, end, *simple))
+            continue
         pend = end
         for kind, name, requires, prefix in entries:
             if prefix:
@@ -371,7 +381,7 @@ def _attribute(
         gap = low[hit.end:m.clean_start]
         if len(gap) > 40:
             break
-        if _AGENT.match(gap):
+        if "by" in gap and _AGENT.match(gap):
             agent = m
             break
     for m in after:
@@ -704,23 +714,32 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             mt_key = ("military_threat", "asserted", src, tgt)
             if sig in _FORCE and modality == "threatened" and mt_key not in seen:
                 seen.add(mt_key)
-                sent_events.append(replace(ev, signal="military_threat",
-                                           quad_class=tax["military_threat"].quad_class,
-                                           modality="asserted",
-                                           weight=tax["military_threat"].weight))
+                sent_events.append(_derived(ev, tax["military_threat"], "asserted"))
             if sig in _HEDGEABLE and modality in ("negated", "hedged", "denied"):
                 k2 = ("hedged_or_negated_conflict", modality, src, tgt)
                 if k2 not in seen:
                     seen.add(k2)
-                    sent_events.append(replace(
-                        ev, signal="hedged_or_negated_conflict",
-                        quad_class=tax["hedged_or_negated_conflict"].quad_class,
-                        weight=tax["hedged_or_negated_conflict"].weight))
+                    sent_events.append(
+                        _derived(ev, tax["hedged_or_negated_conflict"], modality))
             if sig in _FORCE and modality in ("asserted", "claimed") and (src or tgt):
                 last_force = ev
         out.extend(sent_events)
         pair = _update_pair(pair, ms, sent_events)
     return out
+
+
+def _derived(ev: Event, spec: SignalSpec, modality: str) -> Event:
+    """``ev`` as another signal (``dataclasses.replace`` costs twice as much). ``extra`` is the
+    same dict, as replace() leaves it."""
+    return Event(
+        article_id=ev.article_id, signal=spec.name, quad_class=spec.quad_class,
+        source=ev.source, target=ev.target, modality=modality, location=ev.location,
+        third_parties=ev.third_parties, speaker=ev.speaker, casualties=ev.casualties,
+        confidence=ev.confidence, sentence=ev.sentence, sentence_index=ev.sentence_index,
+        start=ev.start, end=ev.end, sentence_start=ev.sentence_start,
+        sentence_end=ev.sentence_end, trigger=ev.trigger, background=ev.background,
+        weight=spec.weight, extra=ev.extra,
+    )
 
 
 def _inherent_modality(phrase: str) -> str:

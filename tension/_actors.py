@@ -409,6 +409,29 @@ def _first_verb(text: str, s: int, e: int) -> int:
     return m.start() if m else -1
 
 
+def _in_datelines(text: str, positions: list[int]) -> list[bool]:
+    """For each of the ascending ``positions``: does a dateline (_DATELINE) cover it?
+
+    A dateline starts a line and never spans a line break, so only the line of a position
+    can hold one that covers it: it is matched there, once per line, rather than searched
+    for in the whole text. The line search resumes where the last one stopped: linear.
+    """
+    out: list[bool] = []
+    line_start = scanned = 0
+    ends: dict[int, int] = {}  # line start -> end of its dateline (-1: none)
+    for s in positions:
+        nl = text.rfind("\n", scanned, s)
+        if nl >= 0:
+            line_start = nl + 1
+        scanned = s
+        end = ends.get(line_start)
+        if end is None:
+            m = _DATELINE.match(text, line_start)
+            end = ends[line_start] = m.end() if m else -1
+        out.append(s < end)
+    return out
+
+
 @functools.cache
 def _role_rules() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
     sets = _sets()
@@ -497,27 +520,13 @@ def _find_uncached(
     starts = [sp[0] for sp in spans]
     sent_starts: frozenset[int] | None = None
     doc_us: bool | None = None
-    # A dateline never spans a line break and starts a line, so only the line of a mention
-    # can hold the one that swallows it: match it there, once per line, instead of scanning
-    # the whole text. Mentions come in position order, so the line search is linear overall.
-    line_start = scanned = 0
-    dateline_end: dict[int, int] = {}
+    in_dateline = _in_datelines(text, [c[0] for c in kept])
     verb_pos: dict[int, int] = {}  # sentence -> first verb, computed only where needed
     out: list[Mention] = []
     groups = False
-    for s, e, a in kept:
+    for (s, e, a), dated in zip(kept, in_dateline, strict=True):
         kind = a.kind
-        if kind == "block":
-            continue
-        nl = text.rfind("\n", scanned, s)
-        if nl >= 0:
-            line_start = nl + 1
-        scanned = s
-        d_end = dateline_end.get(line_start)
-        if d_end is None:
-            m = _DATELINE.match(text, line_start)
-            d_end = dateline_end[line_start] = m.end() if m else -1
-        if s < d_end:
+        if kind == "block" or dated:
             continue
         if low_t is not None:
             if low_t.startswith(based, e, e + 20):

@@ -95,18 +95,15 @@ class _Sent:
     """Cues of one sentence that has a trigger (a plain slots class: cheaper to build than a
     dataclass with default factories, and one is built per such sentence)."""
 
-    __slots__ = ("index", "start", "end", "triggers", "modal", "groups", "blocked",
-                 "block_hits", "background_cue", "clause_breaks", "current", "anaphors", "states")
+    __slots__ = ("index", "start", "end", "triggers", "modal", "background_cue",
+                 "clause_breaks", "current", "anaphors", "states")
 
     def __init__(self, index: int, start: int, end: int) -> None:
         self.index = index
         self.start = start
         self.end = end
-        self.triggers: list[_Hit] = []
+        self.triggers: list[_Hit] = []  # the triggers that may fire, in text order
         self.modal: list[_Hit] = []
-        self.groups: set[str] = set()
-        self.blocked: set[str] = set()
-        self.block_hits: list[_RawHit] = []
         self.background_cue = False
         # from _place_phrases: clause breaks and pair anaphors as sorted (start, end) spans,
         # and whether a word of _CURRENT ("today", "on monday") is in the sentence
@@ -542,8 +539,11 @@ def _raw_span_fn(art: Article) -> Callable[[int, int], tuple[int, int]]:
     anchors = art.anchors
     if not anchors:
         return lambda s, e: (s, s) if e <= s else (s, e)
-    keys = [a[0] for a in anchors]
     limit = len(art.raw_text) if art.raw_text else None
+    if anchors == ((0, 0),) and (limit is None or limit >= len(art.text)):
+        # nothing was cut or replaced (clean text is the raw text): offsets are the same
+        return lambda s, e: (s, e) if e > s else (s, s)
+    keys = [a[0] for a in anchors]
 
     def off(pos: int) -> int:
         i = bisect.bisect_right(keys, pos) - 1
@@ -561,7 +561,14 @@ def _raw_span_fn(art: Article) -> Callable[[int, int], tuple[int, int]]:
     return span
 
 
-_by_start = operator.attrgetter("start")
+_by_start = operator.itemgetter(0)
+
+
+def _in_mention(start: int, end: int, ms: list[Mention]) -> bool:
+    for m in ms:  # a plain loop: cheaper than any() over a generator for a few mentions
+        if m.clean_start < end and start < m.clean_end:
+            return True
+    return False
 
 
 def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
@@ -572,7 +579,6 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     spans = split_sentences(text)
     if not spans:
         return []
-    # only sentences with a trigger get a _Sent: the other cues matter only beside a trigger
     starts = [s for s, _ in spans]
     placed: dict[int, list[_RawHit]] = {}
     with_trigger: set[int] = set()
@@ -587,40 +593,57 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             bucket.append(raw)
         if raw[2] == "trigger":
             with_trigger.add(i)
-    phrases = _phrases(low) if with_trigger else []
-    sents: dict[int, _Sent] = {}
-    for i in with_trigger:
-        new = sents[i] = _Sent(i, *spans[i])
-        if phrases:
-            _place_phrases(new, phrases)
-        for raw in placed[i]:
-            kind = raw[2]
-            if kind == "trigger":
-                new.triggers.append(_Hit(*raw))
-            elif kind == "modality":
-                new.modal.append(_Hit(*raw))
-            elif kind == "group":
-                new.groups.add(raw[3])
-            elif kind == "block":
-                new.block_hits.append(raw)
-            elif kind == "background":
-                new.background_cue = True
     by_sent: dict[int, list[Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
         if i >= 0:
             by_sent.setdefault(i, []).append(m)
-    for i, st_i in sents.items():
+    # only sentences with a trigger that may fire get a _Sent: the other cues matter only
+    # beside such a trigger
+    phrases = _phrases(low) if with_trigger else []
+    sents: dict[int, _Sent] = {}
+    for i in with_trigger:
+        triggers: list[_RawHit] = []
+        modal: list[_RawHit] = []
+        groups: set[str] = set()
+        blocks: list[_RawHit] = []
+        background_cue = False
+        for raw in placed[i]:
+            kind = raw[2]
+            if kind == "trigger":
+                triggers.append(raw)
+            elif kind == "modality":
+                modal.append(raw)
+            elif kind == "group":
+                groups.add(raw[3])
+            elif kind == "block":
+                blocks.append(raw)
+            elif kind == "background":
+                background_cue = True
         ms_i = by_sent.get(i)
         if ms_i:
             # a cue inside a name ("United" in "United States", "Union" in "European Union")
             # is not a cue
-            st_i.triggers = [h for h in st_i.triggers if not _inside(h, ms_i)]
-            st_i.block_hits = [h for h in st_i.block_hits
-                               if not any(m.clean_start < h[1] and h[0] < m.clean_end
-                                          for m in ms_i)]
-            st_i.states = [m for m in ms_i if m.kind == "state"]
-        st_i.blocked = {h[3] for h in st_i.block_hits}
+            triggers = [h for h in triggers if not _in_mention(h[0], h[1], ms_i)]
+            if blocks:
+                blocks = [h for h in blocks if not _in_mention(h[0], h[1], ms_i)]
+        blocked = {h[3] for h in blocks}
+        if "*" in blocked:
+            continue
+        # triggers that may fire: not blocked, their word group present; in text order
+        triggers.sort(key=_by_start)
+        live = [_Hit(*h) for h in triggers
+                if h[3] not in blocked and (not h[4] or h[4] in groups)]
+        if not live:
+            continue
+        new = sents[i] = _Sent(i, *spans[i])
+        new.triggers = live
+        new.modal = [_Hit(*h) for h in modal]
+        new.background_cue = background_cue
+        if ms_i:
+            new.states = [m for m in ms_i if m.kind == "state"]
+        if phrases:
+            _place_phrases(new, phrases)
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])
@@ -636,14 +659,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     for i in range(len(spans)):
         ms = by_sent.get(i, no_mentions)
         st = sents.get(i)
-        # triggers that may fire: not blocked, their word group present
-        live: list[_Hit] = []
-        if st is not None and st.triggers:
-            blocked, groups = st.blocked, st.groups
-            if "*" not in blocked:
-                live = [h for h in sorted(st.triggers, key=_by_start)
-                        if h.name not in blocked and (not h.requires or h.requires in groups)]
-        if st is None or not live:
+        if st is None:
             if ms:  # with no mentions and no events the pair stays
                 pair = _update_pair(pair, ms)
             continue
@@ -653,9 +669,12 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         sentence = text[st.start:st.end]
         seen: set[tuple[str | None, ...]] = set()
         sent_events: list[Event] = []
-        for h in live:
+        for h in st.triggers:
             sig = h.name
-            modality, claim_cue = _modality(low, st, h, sig)
+            if st.modal:
+                modality, claim_cue = _modality(low, st, h, sig)
+            else:
+                modality, claim_cue = "asserted", None
             if sig in _SELF_MODAL and modality in ("threatened", "called_for"):
                 modality = "asserted"  # the threat or the call itself is what happened
             if sig == "hedged_or_negated_conflict" and modality == "asserted":
@@ -674,8 +693,10 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if sig in _THIRD_PARTY:
                 third, src, tgt = _third_parties(low, st, h, ms, pair)
                 loc = None
-            else:
+            elif st.states:
                 src, tgt, loc = _attribute(low, st, h, speaker)
+            else:
+                src = tgt = loc = None
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
             if sig not in _THIRD_PARTY:
                 ana = has_anaphor and _anaphor_before(low, st, h)
@@ -697,7 +718,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 continue
             seen.add(key)
             spec = tax[sig]
-            conf = _prior_confidence(h, src, tgt, background)
+            conf = _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
+                          src is None and tgt is None, background)
             raw_s, raw_e = raw_span(h.start, h.end)
             ev = Event(
                 article_id=art.id, signal=sig, quad_class=spec.quad_class, source=src,
@@ -711,8 +733,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             sent_events.append(ev)
             # A threatened or conditional use of force is also a military threat;
             # a negated, denied or speculative one is hedged_or_negated_conflict.
-            mt_key = ("military_threat", "asserted", src, tgt)
-            if sig in _FORCE and modality == "threatened" and mt_key not in seen:
+            if sig in _FORCE and modality == "threatened" and (
+                    mt_key := ("military_threat", "asserted", src, tgt)) not in seen:
                 seen.add(mt_key)
                 sent_events.append(_derived(ev, tax["military_threat"], "asserted"))
             if sig in _HEDGEABLE and modality in ("negated", "hedged", "denied"):
@@ -751,10 +773,6 @@ def _inherent_modality(phrase: str) -> str:
     return "asserted"
 
 
-def _inside(h: _Hit, ms: list[Mention]) -> bool:
-    return any(m.clean_start < h.end and h.start < m.clean_end for m in ms)
-
-
 def _anaphor_before(low: str, sent: _Sent, hit: _Hit) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
     cs = _clause_start(low, sent, hit.start)
@@ -789,13 +807,10 @@ def _update_pair(
     return pair
 
 
-def _prior_confidence(h: _Hit, src: str | None, tgt: str | None, background: bool) -> float:
-    return _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
-                  src is None and tgt is None, background)
-
-
 @functools.cache
 def _prior(multiword: bool, requires: bool, no_actor: bool, background: bool) -> float:
+    """Rule confidence of a hit: multi-word cues are surer, a required word group, no actor
+    and background lower it (cached: 16 combinations, asked once per event)."""
     conf = 0.8 if multiword else 0.6
     if requires:
         conf -= 0.1

@@ -332,7 +332,11 @@ def _is_person(text: str, s: int, e: int, sents: frozenset[int]) -> bool:
     ok = sets["neighbour_exact"]
     before = text[max(0, s - 30):s]
     if before.endswith(" ") and not before.endswith("  "):
-        m = _WORD_BEFORE.search(before)
+        # a match holds no whitespace but the trailing run, so it starts in the last chunk:
+        # search from there (from every one of 30 positions it cost ~3 us)
+        head = before.rstrip()
+        k = len(head) - len(head.rsplit(None, 1)[-1]) if head else 0
+        m = _WORD_BEFORE.search(before, k)
         word = m.group(1) if m else ""
         if m and word[0].isupper() and word not in ok and "\n" not in before[m.start():]:
             # not the first word of a sentence, and not a known place word

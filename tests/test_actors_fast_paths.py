@@ -17,9 +17,12 @@ from tension._actors import (
     _DATELINE,
     _FOLD,
     _LOWER_TOKEN,
+    _WORD_AFTER,
+    _WORD_BEFORE,
     _first_verb,
     _fold,
     _in_datelines,
+    _is_person,
     _lower_same_length,
     _raw_candidates,
     _resolve_overlaps,
@@ -198,3 +201,36 @@ def test_texts_whose_lowercase_is_not_plain(text: str, want: list[tuple[str, str
     got = find_actors_text(text)
     assert [(m.text, m.code, m.role) for m in got] == want
     assert all(text[m.start:m.end] == m.text for m in got)
+
+
+def _reference_is_person(text: str, s: int, e: int, sents: frozenset[int]) -> bool:
+    """_is_person as first written: the word before a name searched for from every position."""
+    ok = _sets()["neighbour_exact"]
+    before = text[max(0, s - 30):s]
+    if before.endswith(" ") and not before.endswith("  "):
+        m = _WORD_BEFORE.search(before)
+        word = m.group(1) if m else ""
+        if m and word[0].isupper() and word not in ok and "\n" not in before[m.start():]:
+            if s - len(before) + m.start() not in sents and not m.group(1).endswith("."):
+                return True
+    after = text[e:e + 30]
+    if after.startswith(" "):
+        m = _WORD_AFTER.match(after)
+        if m and m.group(1)[0].isupper() and m.group(1).isalpha() and m.group(1) not in ok:
+            if m.group(1).lower() not in _sets()["verb"]:
+                return True
+    return False
+
+
+_PERSON_TEXTS = [
+    "Michael Jordan scored. King Jordan spoke. The envoy met Chad Smith in N'Djamena.",
+    "(Smith) Jordan and O'Neil-Brown Georgia; x.Y Jordan, St. Chad \t Jordan\n Chad",
+    "said Mr. Kenya\u00a0Israel \u00c9mile India 2nd. Paris Hilton and \u0130lker China",
+]
+
+
+@pytest.mark.parametrize("text", _PERSON_TEXTS + TEXTS[:30])
+def test_person_check_matches_the_full_search(text: str) -> None:
+    sents = frozenset(range(0, len(text), 17))
+    for s, e, _ in _raw_candidates(text, _fold(text), _lower_same_length(_fold(text))):
+        assert _is_person(text, s, e, sents) == _reference_is_person(text, s, e, sents), (s, e)

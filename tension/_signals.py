@@ -116,6 +116,9 @@ class _Sent:
 # ---------------------------------------------------------------- automaton (module cache)
 
 
+_ONE_EXACT, _ONE_PREFIX, _GENERAL = 0, 1, 2
+
+
 @functools.cache
 def _automaton() -> Any:
     import ahocorasick
@@ -128,10 +131,12 @@ def _automaton() -> Any:
     auto = ahocorasick.Automaton()
     for key, entries in table.items():
         kind, name, requires, prefix = entries[0]
-        # most keys have one exact, non-shadow entry: _scan's fast path takes its hit fields
-        simple = (kind, name, requires, key) if (
-            len(entries) == 1 and not prefix and kind != "shadow") else None
-        auto.add_word(key, (len(key) - 1, key[0] != "-", simple, key, tuple(entries)))
+        # most keys have one non-shadow entry: _scan's fast paths take its hit fields
+        mode = _GENERAL
+        if len(entries) == 1 and kind != "shadow":
+            mode = _ONE_PREFIX if prefix else _ONE_EXACT
+        auto.add_word(key, (len(key) - 1, key[0] != "-", mode, (kind, name, requires, key),
+                            tuple(entries)))
     auto.make_automaton()
     return auto
 
@@ -153,18 +158,24 @@ def _scan(low: str) -> list[_RawHit]:
     n = len(low)
     hits: list[_RawHit] = []
     shadows: list[tuple[int, int]] = []
-    for end_idx, (klen1, dash_bounds, simple, key, entries) in _automaton().iter(low):
+    for end_idx, (klen1, dash_bounds, mode, fields, entries) in _automaton().iter(low):
         start = end_idx - klen1
         if start > 0:
             c = low[start - 1]
             if c.isalnum() or c == "-" and dash_bounds:
                 continue
         end = end_idx + 1
-        exact_ok = end >= n or not low[end].isalnum()
-        if simple is not None:
-            if exact_ok:
-                hits.append((start, end, *simple))
+        if mode == _ONE_PREFIX:
+            while end < n and low[end].isalnum():
+                end += 1
+            hits.append((start, end) + fields)
             continue
+        exact_ok = end >= n or not low[end].isalnum()
+        if mode == _ONE_EXACT:
+            if exact_ok:
+                hits.append((start, end) + fields)
+            continue
+        key = fields[3]
         pend = end
         for kind, name, requires, prefix in entries:
             if prefix:
@@ -337,8 +348,12 @@ def _states(ms: Iterable[Mention]) -> list[Mention]:
 
 def _pair_from_counts(mentions: Sequence[Mention]) -> tuple[str, str] | None:
     cnt = Counter(m.code for m in mentions if m.kind == "state")
-    top = [c for c, _ in cnt.most_common(2)]
-    return (top[0], top[1]) if len(top) == 2 else None
+    # = most_common(2) (ties in first-seen order), without its heapq call
+    top = sorted(cnt.items(), key=_by_count, reverse=True)[:2]
+    return (top[0][0], top[1][0]) if len(top) == 2 else None
+
+
+_by_count = operator.itemgetter(1)
 
 
 _AGENT = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?:the\s+|an?\s+)?$")

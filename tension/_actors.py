@@ -467,7 +467,8 @@ def _role(
             if rest_l.startswith(w) and (len(rest_l) == len(w) or not rest_l[len(w)].isalpha()):
                 return "location"
     lo = s - 25 if s > 25 else 0
-    before = (low_t[lo:s] if low_t is not None else text[lo:s].lower()).split()
+    # the last two words are all that is read (rsplit leaves the rest unsplit)
+    before = (low_t[lo:s] if low_t is not None else text[lo:s].lower()).rsplit(None, 2)
     if before:
         prev = before[-1]
         if prev == "the" and len(before) > 1:

@@ -154,9 +154,16 @@ def _read_progress(path: Path) -> _Progress:
 _WORKER_MODEL: TensionModel | None = None
 
 
-def _init_worker(model_location: str | None) -> None:
-    """Pool initializer: load the model once per worker process."""
+def _init_worker(model_location: str | None, model_bytes: bytes | None = None) -> None:
+    """Pool initializer: the parent's model (pickled by the parent, which loaded and verified
+    it), or else the model at ``model_location``, once per worker process."""
     global _WORKER_MODEL
+    if model_bytes is not None:
+        import pickle
+
+        # bytes from our own parent process, not from a file: the C unpickler, no re-check
+        _WORKER_MODEL = pickle.loads(model_bytes)  # noqa: S301
+        return
     from tension._model import load_model
 
     _WORKER_MODEL = load_model(model_location)
@@ -196,14 +203,18 @@ def _ordered_results(
             yield chunk, _score_chunk(chunk, model)
         return
     import multiprocessing as mp
+    import pickle
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = mp.get_context("spawn")  # same behaviour on Linux, macOS and Windows
+    # Workers get the model this process already loaded: the same model when the caller
+    # passed one in, and a C unpickle instead of a second load and checksum in every worker.
+    model_bytes = None if model is None else pickle.dumps(model, pickle.HIGHEST_PROTOCOL)
     # an executor, not mp.Pool: when a worker dies (killed, out of memory) Pool waits for its
     # task forever, the executor raises BrokenProcessPool
     pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                               initargs=(model_location,))
+                               initargs=(model_location, model_bytes))
     try:
         window: deque[tuple[list[Article], Any]] = deque()
         for chunk in chunks:
@@ -241,11 +252,12 @@ def score_stream(
 ) -> BatchResult:
     """Score ``articles`` (an iterator, read lazily) into ``output`` chunk by chunk.
 
-    ``model`` is used in this process (``jobs == 1``); worker processes load
-    ``model_location`` (None: the shipped model). ``fingerprint`` identifies the input for
-    ``resume`` (see :func:`input_fingerprint`); without one a run cannot be resumed.
-    ``with_cluster`` adds a ``cluster`` column after the contract columns. ``on_chunk(n)`` is
-    called with the number of articles of each chunk written (progress bars).
+    ``model`` is used in this process (``jobs == 1``) or sent to the worker processes;
+    without one they load ``model_location`` (None: the shipped model). ``fingerprint``
+    identifies the input for ``resume`` (see :func:`input_fingerprint`); without one a run
+    cannot be resumed. ``with_cluster`` adds a ``cluster`` column after the contract columns.
+    ``on_chunk(n)`` is called with the number of articles of each chunk written (progress
+    bars).
     """
     from tension._write import format_of, open_writer
 

@@ -209,3 +209,14 @@ def test_worker_pool_gives_the_same_rows(tmp_path, corpus, model):
     res = score_stream(read_articles(corpus), str(two), jobs=2, chunk_size=6)
     assert res.articles == 60
     assert one.read_text() == two.read_text()
+
+
+@pytest.mark.slow
+def test_workers_score_with_the_model_they_are_given(tmp_path, corpus, model):
+    """A model passed in (not the shipped one) is the one the worker processes use."""
+    from tension._model import TensionModel
+
+    mine = TensionModel(model.pipeline, {**model.card, "version": "given-9.9"}, model.relevance)
+    out = tmp_path / "two.jsonl"
+    score_stream(read_articles(corpus), str(out), model=mine, jobs=2, chunk_size=20)
+    assert {r["model_version"] for r in read_rows(out)} == {"given-9.9"}

@@ -1,0 +1,95 @@
+"""The fast TF-IDF text block gives exactly scikit-learn's matrices (it only changes speed)."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from tension._features import fast_text_blocks, fast_tfidf_transform
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+# our own sentences: case, digits, underscores, one-letter words, accents, non-Latin scripts
+TRAIN = [
+    "Iran and Pakistan agreed to reopen the border crossing at Taftan.",
+    "Troops from India exchanged fire with Chinese forces; two soldiers were hurt.",
+    "The ministers met in Geneva. The ministers met again in Oslo!",
+    "İstanbul talks: Türkiye and Greece discuss the Aegean, straße and ÉCOLE names.",
+    "Москва and Киев exchanged notes; 東京 hosted a summit on 2025_03_01 x y z.",
+    "a b c d e f g h i j k l m n o p",
+]
+DOCS = [
+    *TRAIN,
+    "",
+    "   ",
+    "Iran Iran Iran and and Pakistan: border border crossing crossing crossing.",
+    "A sentence whose words are all unseen: zyzzyva quokka.",
+    "ISTANBUL istanbul İstanbul",
+    TRAIN[0],  # a repeated text, as the dyad rows of one article repeat its text
+]
+
+SETTINGS = [
+    {"ngram_range": (1, 2), "sublinear_tf": True},
+    {"ngram_range": (1, 1)},
+    {"ngram_range": (2, 3), "norm": "l1"},
+    {"ngram_range": (1, 2), "lowercase": False, "use_idf": False},
+    {"ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
+    {"ngram_range": (1, 2), "token_pattern": r"([a-z]+)\d*"},
+    {"ngram_range": (1, 2), "stop_words": "english"},  # not reproduced: falls back to sklearn
+    {"ngram_range": (1, 2), "binary": True},  # idem
+]
+
+
+def assert_same(a, b) -> None:
+    assert type(a) is type(b)
+    assert a.shape == b.shape
+    for attr in ("data", "indices", "indptr"):
+        x, y = getattr(a, attr), getattr(b, attr)
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("params", SETTINGS, ids=lambda p: ",".join(map(str, p.values())))
+def test_same_matrix_as_sklearn(params: dict) -> None:
+    vec = TfidfVectorizer(**params).fit(TRAIN)
+    assert_same(fast_tfidf_transform(vec, pd.Series(DOCS)), vec.transform(DOCS))
+    assert_same(fast_tfidf_transform(vec, DOCS[3:5]), vec.transform(DOCS[3:5]))
+
+
+def test_two_vectorizers_share_tokens_and_each_gets_its_own_matrix() -> None:
+    a = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(TRAIN)
+    b = TfidfVectorizer(ngram_range=(1, 2), min_df=2).fit(TRAIN + TRAIN[:3])
+    expect_a, expect_b = a.transform(DOCS), b.transform(DOCS[::-1])
+    with fast_text_blocks(a, b):
+        assert "transform" in vars(a) and "transform" in vars(b)
+        got_a, got_b = a.transform(DOCS), b.transform(DOCS[::-1])
+    assert_same(got_a, expect_a)
+    assert_same(got_b, expect_b)
+
+
+def test_block_leaves_plain_sklearn_objects_even_on_error() -> None:
+    vec = TfidfVectorizer().fit(TRAIN)
+    with pytest.raises(RuntimeError), fast_text_blocks(vec):
+        raise RuntimeError("boom")
+    assert "transform" not in vars(vec)
+    assert type(pickle.loads(pickle.dumps(vec))) is TfidfVectorizer
+
+
+def test_shipped_model_text_blocks_are_reproduced(model_pipelines) -> None:
+    seed = (SEEDS / "000_6facbdc12a09933c.txt").read_text(encoding="utf-8")
+    docs = pd.Series([seed, seed[:500], DOCS[3], seed])
+    for pipe in model_pipelines:
+        vec = dict((n, t) for n, t, _ in pipe.named_steps["features"].transformers_)["text"]
+        assert_same(fast_tfidf_transform(vec, docs), vec.transform(docs))
+
+
+@pytest.fixture(scope="module")
+def model_pipelines():
+    from tension._model import load_model
+
+    m = load_model()
+    return [p for p in (m.pipeline, m.relevance) if p is not None]

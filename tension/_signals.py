@@ -595,19 +595,27 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     if not spans:
         return []
     starts = [s for s, _ in spans]
-    placed: dict[int, list[_RawHit]] = {}
-    with_trigger: set[int] = set()
+    # hits by sentence and kind (scan order kept within each list)
+    trig: dict[int, list[_RawHit]] = {}
+    modal: dict[int, list[_RawHit]] = {}
+    groups: dict[int, set[str]] = {}
+    blocks: dict[int, list[_RawHit]] = {}
+    background_cue: set[int] = set()
     for raw in _scan(low):
         i = bisect.bisect_right(starts, raw[0]) - 1
         if i < 0 or raw[0] >= spans[i][1]:
             continue
-        bucket = placed.get(i)
-        if bucket is None:
-            placed[i] = [raw]
-        else:
-            bucket.append(raw)
-        if raw[2] == "trigger":
-            with_trigger.add(i)
+        kind = raw[2]
+        if kind == "trigger":
+            trig.setdefault(i, []).append(raw)
+        elif kind == "group":
+            groups.setdefault(i, set()).add(raw[3])
+        elif kind == "block":
+            blocks.setdefault(i, []).append(raw)
+        elif kind == "modality":
+            modal.setdefault(i, []).append(raw)
+        elif kind == "background":
+            background_cue.add(i)
     by_sent: dict[int, list[Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
@@ -615,46 +623,33 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             by_sent.setdefault(i, []).append(m)
     # only sentences with a trigger that may fire get a _Sent: the other cues matter only
     # beside such a trigger
-    phrases = _phrases(low) if with_trigger else []
+    phrases = _phrases(low) if trig else []
     sents: dict[int, _Sent] = {}
-    for i in with_trigger:
-        triggers: list[_RawHit] = []
-        modal: list[_RawHit] = []
-        groups: set[str] = set()
-        blocks: list[_RawHit] = []
-        background_cue = False
-        for raw in placed[i]:
-            kind = raw[2]
-            if kind == "trigger":
-                triggers.append(raw)
-            elif kind == "modality":
-                modal.append(raw)
-            elif kind == "group":
-                groups.add(raw[3])
-            elif kind == "block":
-                blocks.append(raw)
-            elif kind == "background":
-                background_cue = True
+    no_groups: set[str] = set()
+    for i, triggers in trig.items():
         ms_i = by_sent.get(i)
+        block_i = blocks.get(i, [])
         if ms_i:
             # a cue inside a name ("United" in "United States", "Union" in "European Union")
             # is not a cue
             triggers = [h for h in triggers if not _in_mention(h[0], h[1], ms_i)]
-            if blocks:
-                blocks = [h for h in blocks if not _in_mention(h[0], h[1], ms_i)]
-        blocked = {h[3] for h in blocks}
+            if block_i:
+                block_i = [h for h in block_i if not _in_mention(h[0], h[1], ms_i)]
+        blocked = {h[3] for h in block_i}
         if "*" in blocked:
             continue
         # triggers that may fire: not blocked, their word group present; in text order
         triggers.sort(key=_by_start)
+        groups_i = groups.get(i, no_groups)
         live = [_Hit(*h) for h in triggers
-                if h[3] not in blocked and (not h[4] or h[4] in groups)]
+                if h[3] not in blocked and (not h[4] or h[4] in groups_i)]
         if not live:
             continue
         new = sents[i] = _Sent(i, *spans[i])
         new.triggers = live
-        new.modal = [_Hit(*h) for h in modal]
-        new.background_cue = background_cue
+        if i in modal:
+            new.modal = [_Hit(*h) for h in modal[i]]
+        new.background_cue = i in background_cue
         if ms_i:
             new.states = [m for m in ms_i if m.kind == "state"]
         if phrases:

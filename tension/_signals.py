@@ -239,14 +239,12 @@ def _phrases(low: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _place_phrases(sent: _Sent, phrases: list[tuple[int, int, str]]) -> None:
-    """The phrase occurrences that lie wholly inside the sentence (as ``in`` on its text)."""
-    end = sent.end
-    for k in range(bisect.bisect_left(phrases, (sent.start,)), len(phrases)):
-        s, e, kind = phrases[k]
-        if s >= end:
-            break
-        if e > end:
+def _place_phrases(low: str, starts: list[int], sents: dict[int, _Sent]) -> None:
+    """Each phrase occurrence to the sentence it lies wholly inside (as ``in`` on its text),
+    for the sentences in ``sents``."""
+    for s, e, kind in _phrases(low):
+        sent = sents.get(bisect.bisect_right(starts, s) - 1)
+        if sent is None or e > sent.end:
             continue
         if kind == "break":
             sent.clause_breaks.append((s, e))
@@ -627,7 +625,6 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             by_sent.setdefault(i, []).append(m)
     # only sentences with a trigger that may fire get a _Sent: the other cues matter only
     # beside such a trigger
-    phrases = _phrases(low) if trig else []
     sents: dict[int, _Sent] = {}
     no_groups: set[str] = set()
     for i, triggers in trig.items():
@@ -656,8 +653,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         new.background_cue = i in background_cue
         if ms_i:
             new.states = [m for m in ms_i if m.kind == "state"]
-        if phrases:
-            _place_phrases(new, phrases)
+    if sents:
+        _place_phrases(low, starts, sents)
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])

@@ -25,6 +25,8 @@ _ABBREV = frozenset(
     dept fig al pres amb""".split()
 )
 _ABBREV_MAX = max(map(len, _ABBREV))
+# last two letters of every abbreviation: a word of two or more letters ending otherwise is none
+_ABBREV_TAILS = frozenset(a[-2:] for a in _ABBREV)
 # Sentences longer than this are cut so that per-sentence work stays bounded.
 MAX_SENTENCE_CHARS = 5000
 # Actors, signals and dyad text each split the same article: keep the last few results.
@@ -74,9 +76,12 @@ def _split(text: str) -> list[tuple[int, int]]:
                 end -= 1
         else:
             end = m.end()  # ends in punctuation: nothing to trim
-            # a lone "." may end an abbreviation; a longer word before it (the usual) cannot
-            if end - s == 1 and c == "." and not (s >= k and text[s - k:s].isalpha()) \
-                    and _is_abbreviation(text, s):
+            # a lone "." may end an abbreviation; the usual word before it, longer than any or
+            # ending in two letters no abbreviation ends in, cannot
+            if end - s == 1 and c == "." and not (
+                s >= 2 and text[s - 1].isalpha() and (text[s - 2].isalpha() or text[s - 2] == ".")
+                and text[s - 2:s].lower() not in _ABBREV_TAILS
+            ) and not (s >= k and text[s - k:s].isalpha()) and _is_abbreviation(text, s):
                 continue
         if end > start:
             if end - start > MAX_SENTENCE_CHARS:

@@ -165,31 +165,44 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         tax = load_taxonomy()
         index = {n: i for i, n in enumerate(self.feature_names_out_)}
-        rows = _as_records(X)
-        out = np.zeros((len(rows), len(index)), dtype=float)
+        cols = _columns(X, _ROW_FIELDS)
+        n_rows = len(cols["events"])
+        out = np.zeros((n_rows, len(index)), dtype=float)
         n_counts = len(self.signals_) * len(_PER_SIGNAL) + len(self.families_) * len(_DIRECTIONS)
-        for i, row in enumerate(rows):
-            a, b = row.get("actor_a") or "", row.get("actor_b") or ""
+        # The dyad rows of one article share its event list: per list and per event the work
+        # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
+        kept: dict[int, list[Event]] = {}
+        per_event: dict[int, tuple[set[str], int, int] | None] = {}
+        per_title: dict[int, int] = {}
+        for i in range(n_rows):
+            a, b = cols["actor_a"][i] or "", cols["actor_b"][i] or ""
             side = {a, b}
-            events = [
-                e
-                for e in (row.get("events") or [])
-                if e.confidence >= self.min_confidence and not e.background
-            ]
-            f = out[i]
+            raw = cols["events"][i] or []
+            events = kept.get(id(raw))
+            if events is None:
+                events = kept[id(raw)] = [
+                    e for e in raw if e.confidence >= self.min_confidence and not e.background
+                ]
+            counts: dict[int, int] = {}
             for e in events:
-                if e.signal not in tax:
-                    continue
-                states = {x for x in (e.source, e.target, e.location) if _is_state(x)}
+                if id(e) not in per_event:
+                    per_event[id(e)] = _event_columns(e, tax, index)
+                info = per_event[id(e)]
+                if info is None:
+                    continue  # not a signal of the taxonomy
+                states, col, lead = info
                 if states and not states & side:
                     continue  # solely about other states
-                group = MODALITY_GROUPS.get(e.modality, "neg")
-                f[index[f"{e.signal}__{group}"]] += 1
-                if group == "act" and e.sentence_index < LEAD_SENTENCES:
-                    f[index[f"{e.signal}__lead"]] += 1
-            for e in row.get("title_events") or []:
-                if e.signal in tax and MODALITY_GROUPS.get(e.modality) == "act":
-                    f[index[f"{e.signal}__title"]] += 1
+                counts[col] = counts.get(col, 0) + 1
+                if lead >= 0:
+                    counts[lead] = counts.get(lead, 0) + 1
+            for e in cols["title_events"][i] or []:
+                if id(e) not in per_title:
+                    act = e.signal in tax and MODALITY_GROUPS.get(e.modality) == "act"
+                    per_title[id(e)] = index[f"{e.signal}__title"] if act else -1
+                col = per_title[id(e)]
+                if col >= 0:
+                    counts[col] = counts.get(col, 0) + 1
             pair_events = events_for_dyad(events, a, b)
             max_conf = max_coop = net = 0.0
             cas = 0
@@ -198,12 +211,16 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 if spec is None or MODALITY_GROUPS.get(e.modality) != "act":
                     continue
                 if direction != "pair":
-                    f[index[f"{spec.family}__{direction}"]] += 1
+                    col = index[f"{spec.family}__{direction}"]
+                    counts[col] = counts.get(col, 0) + 1
                 max_conf = max(max_conf, -spec.weight)
                 max_coop = max(max_coop, spec.weight)
                 net += spec.weight
                 if e.casualties:
                     cas = max(cas, e.casualties)
+            f = out[i]
+            for col, c in counts.items():
+                f[col] = c
             if self.log_counts:
                 np.log1p(f[:n_counts], out=f[:n_counts])
             f[index["intensity__max_conflict"]] = max_conf / 10.0
@@ -212,12 +229,41 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             f[index["casualties__log"]] = math.log1p(cas) / 3.0
             f[index["events__n"]] = math.log1p(len(events))
             f[index["events__n_pair"]] = math.log1p(len(pair_events))
-            f[index["dyad__salience"]] = float(row.get("salience") or 0.0)
-            f[index["dyad__rank1"]] = 1.0 if row.get("rank") == 1 else 0.0
-            f[index["dyad__cooccur_log"]] = math.log1p(float(row.get("n_cooccur") or 0))
-            f[index["dyad__in_title"]] = float(bool(row.get("in_title")))
-            f[index["dyad__in_lead"]] = float(bool(row.get("in_lead")))
+            f[index["dyad__salience"]] = float(cols["salience"][i] or 0.0)
+            f[index["dyad__rank1"]] = 1.0 if cols["rank"][i] == 1 else 0.0
+            f[index["dyad__cooccur_log"]] = math.log1p(float(cols["n_cooccur"][i] or 0))
+            f[index["dyad__in_title"]] = float(bool(cols["in_title"][i]))
+            f[index["dyad__in_lead"]] = float(bool(cols["in_lead"][i]))
         return out
+
+
+_ROW_FIELDS = (
+    "actor_a", "actor_b", "events", "title_events", "salience", "rank", "n_cooccur", "in_title",
+    "in_lead",
+)
+
+
+def _event_columns(
+    e: Event, tax: dict[str, Any], index: dict[str, int]
+) -> tuple[set[str], int, int] | None:
+    """(states named, the event's count column, its lead column or -1); None off-taxonomy."""
+    if e.signal not in tax:
+        return None
+    states: set[str] = {x for x in (e.source, e.target, e.location) if x and _is_state(x)}
+    group = MODALITY_GROUPS.get(e.modality, "neg")
+    lead = -1
+    if group == "act" and e.sentence_index < LEAD_SENTENCES:
+        lead = index[f"{e.signal}__lead"]
+    return states, index[f"{e.signal}__{group}"], lead
+
+
+def _columns(X: Any, names: Sequence[str]) -> dict[str, list[Any]]:
+    """The named columns of a frame (or of a sequence of row dicts) as lists; None if absent."""
+    if isinstance(X, pd.DataFrame):
+        n = len(X)
+        return {c: (X[c].tolist() if c in X.columns else [None] * n) for c in names}
+    recs = _as_records(X)
+    return {c: [r.get(c) for r in recs] for c in names}
 
 
 def _as_records(X: Any) -> Sequence[dict[str, Any]]:
@@ -268,10 +314,8 @@ def _grams(doc: str, vec: Any) -> list[str]:
 
 def _count_row(vec: Any, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(sorted vocabulary indices, counts) of one text's n-grams in ``vec``'s vocabulary."""
-    from itertools import repeat
-
-    ids = np.fromiter(map(vec.vocabulary_.get, grams, repeat(-1)), np.int64, len(grams))
-    idx, counts = np.unique(ids[ids >= 0], return_counts=True)
+    ids = [j for j in map(vec.vocabulary_.get, grams) if j is not None]
+    idx, counts = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
     return idx, counts
 
 

@@ -109,7 +109,15 @@ def gazetteer() -> tuple[dict[str, str], tuple[Alias, ...]]:
                 path=where.split(":")[0], line=int(where.split(":")[1]), field="alias",
             )
         seen[key] = code
-        aliases.append(Alias(text, code, kind, _is_exact(text), state, source))
+        exact = _is_exact(text)
+        folded = text.translate(_FOLD)
+        if exact and (any(len(ch.lower()) != 1 for ch in folded) or "\u03a3" in folded):
+            # case-exact aliases are found through their lowercase form (_automaton)
+            raise IngestError(
+                f"case-exact alias {text!r} does not lowercase one character for one",
+                path=where.split(":")[0], line=int(where.split(":")[1]), field="alias",
+            )
+        aliases.append(Alias(text, code, kind, exact, state, source))
 
     for lineno, row in _read_tsv("countries.tsv"):
         where = f"countries.tsv:{lineno}"
@@ -187,7 +195,7 @@ def _context() -> dict[str, tuple[str, ...]]:
 
 # One automaton entry per lowercased key: (key length, alias when the surface starts with a
 # capital or a non-letter, alias otherwise, case-exact (folded text, alias) pairs).
-_Entry = tuple[int, "Alias | None", "Alias | None", tuple[tuple[str, "Alias"], ...]]
+_Entry = tuple[int, Alias | None, Alias | None, tuple[tuple[str, Alias], ...]]
 
 
 @functools.cache
@@ -204,19 +212,16 @@ def _automaton() -> Any:
     for a in aliases:
         folded = a.text.translate(_FOLD)
         if a.exact:
-            # the lowercased text maps character for character, so an exact hit is a hit on
-            # the key's lowercase form; a key whose characters do not lowercase one to one
-            # would break that
-            if any(len(ch.lower()) != 1 for ch in folded) or "\u03a3" in folded:
-                raise ValueError(f"case-exact alias {a.text!r} does not lowercase 1:1")
+            # the text is lowercased character for character, so an exact hit is also a hit
+            # on the key's lowercase form (gazetteer() refuses keys for which it is not)
             exact_keys.setdefault(folded.lower(), {}).setdefault(folded, a)
         else:
             low_keys.setdefault(folded.lower(), []).append(a)
     auto = ahocorasick.Automaton()
     for key in low_keys.keys() | exact_keys.keys():
         entries = low_keys.get(key, [])
-        # _case_ok: a non-exact alias needs an initial capital unless it is a blocking phrase
-        # or written lowercase ("al-Qaeda"); the first entry that passes wins
+        # a non-exact alias needs an initial capital unless it is a blocking phrase or written
+        # lowercase ("al-Qaeda" may open a sentence); the first entry that passes wins
         free = [a for a in entries if a.kind == "block" or a.text[:1].islower()]
         value: _Entry = (
             len(key),

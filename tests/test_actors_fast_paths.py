@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 
+from tension import _actors
 from tension._actors import (
     _DATELINE,
     _FOLD,
@@ -32,6 +34,7 @@ from tension._actors import (
     find_actors_text,
     gazetteer,
 )
+from tension._types import IngestError
 
 # Separators and words that exercise boundaries, case, folding and lowercasing corner cases:
 # curly quotes and hyphens (folded), a capital sigma (context-dependent lowercase), a dotted
@@ -234,3 +237,27 @@ def test_person_check_matches_the_full_search(text: str) -> None:
     sents = frozenset(range(0, len(text), 17))
     for s, e, _ in _raw_candidates(text, _fold(text), _lower_same_length(_fold(text))):
         assert _is_person(text, s, e, sents) == _reference_is_person(text, s, e, sents), (s, e)
+
+
+def test_case_exact_alias_that_lowercases_to_more_characters_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one automaton over the lowercased text finds case-exact aliases through their lowercase
+    # form, so an acronym whose letters lowercase to two characters is a data error at load
+    real = _actors._data_path("countries.tsv").read_text(encoding="utf-8")
+    (tmp_path / "countries.tsv").write_text(real, encoding="utf-8")
+    (tmp_path / "aliases.tsv").write_text(
+        "# source: test\nalias\tcode\tkind\tstate\nSome Council\tORG_A\torganisation\t\n"
+        "D\u0130K\tORG_B\torganisation\t\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(_actors, "_data_path", lambda name: tmp_path / name)
+    gazetteer.cache_clear()
+    try:
+        with pytest.raises(IngestError) as err:
+            gazetteer()
+        assert (err.value.path, err.value.line, err.value.field) == ("aliases.tsv", 4, "alias")
+    finally:
+        monkeypatch.undo()
+        gazetteer.cache_clear()
+    assert gazetteer()[1]  # the real tables load again

@@ -84,18 +84,34 @@ def write_corpus(path: Path, n: int, seed: int = 7) -> Path:
     return path
 
 
-def run_cli(inp: Path, out: Path, jobs: int, chunk: int) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the run and its workers)."""
+def _own_cpu(pid: int) -> float | None:
+    """CPU seconds of one process itself, not its children (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_cli(inp: Path, out: Path, jobs: int, chunk: int) -> tuple[float, float, float | None]:
+    """(wall seconds, CPU seconds of the run and its workers, CPU seconds of the main process
+    alone: reading, cleaning, handing out chunks, writing; sampled until it exits)."""
     import resource
 
     cmd = [sys.executable, "-m", "tension", "-q", "score", str(inp), "-o", str(out),
            "--jobs", str(jobs), "--chunk-size", str(chunk)]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
+    own = None
+    while proc.poll() is None:
+        own = _own_cpu(proc.pid) or own
+        time.sleep(0.1)
     wall = time.perf_counter() - t
+    if proc.returncode:
+        sys.exit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime), own
 
 
 def profile(inp: Path, out: Path) -> None:
@@ -149,14 +165,15 @@ def main() -> None:
         base = None
         for jobs in args.jobs:
             out = Path(tmp) / f"out{jobs}.jsonl"
-            secs, cpu = run_cli(inp, out, jobs, args.chunk_size)
+            secs, cpu, own = run_cli(inp, out, jobs, args.chunk_size)
             rate = args.n / secs
             base = base or rate
             rows = sum(1 for _ in open(out))
             # articles per CPU-second does not depend on what else the machine is running
             print(f"--jobs {jobs}: {secs:6.1f} s wall  {rate:6.0f} articles/s  "
                   f"x{rate / base:.2f} vs first;  {cpu:6.1f} CPU-s  {args.n / cpu:6.0f} "
-                  f"articles/CPU-s (incl. start-up)  {rows} rows;  load avg "
+                  f"articles/CPU-s (incl. start-up)  {rows} rows;  main process "
+                  f"{own if own is not None else float('nan'):.1f} CPU-s;  load avg "
                   f"{os.getloadavg()[0]:.1f}")
 
 

@@ -44,6 +44,76 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
+# ``_bucket`` of 0..20 as lists: a lookup per event instead of a loop (other values use it)
+_POS_EDGES, _SAME_EDGES, _REL_EDGES, _STATES_EDGES = (
+    (0, 1, 3, 6, 10),
+    (1, 2, 3, 5),
+    (1, 3, 6),
+    (0, 1, 2, 4),
+)
+_POS, _SAME, _REL, _STATES = (
+    [_bucket(i, edges) for i in range(21)]
+    for edges in (_POS_EDGES, _SAME_EDGES, _REL_EDGES, _STATES_EDGES)
+)
+
+
+def _structural_key(
+    e: Event,
+    n_same: int,
+    n_sentences: int,
+    main_pair: frozenset[str],
+    n_states: int,
+) -> tuple[Any, ...]:
+    """What the non-lexical features of one candidate depend on (few distinct values, so the
+    hashed names can be cached per key)."""
+    pair = {e.source, e.target} - {None}
+    main = "both" if pair and pair == main_pair else str(len(pair & main_pair))
+    i = e.sentence_index
+    rel = int(10 * i / max(1, n_sentences))
+    return (
+        e.signal,
+        e.extra.get("cue", ""),
+        e.modality,
+        e.background,
+        e.source is not None,
+        e.target is not None,
+        _POS[i] if 0 <= i <= 20 else _bucket(i, _POS_EDGES),
+        _SAME[n_same] if 0 <= n_same <= 20 else _bucket(n_same, _SAME_EDGES),
+        bool(e.third_parties),
+        e.casualties is not None,
+        e.speaker is not None,
+        _REL[rel] if 0 <= rel <= 20 else _bucket(rel, _REL_EDGES),
+        main,
+        _STATES[n_states] if 0 <= n_states <= 20 else _bucket(n_states, _STATES_EDGES),
+    )
+
+
+def _structural_names(key: tuple[Any, ...]) -> list[str]:
+    """Names of the non-lexical features of a candidate (each prefixed by its signal)."""
+    s, cue, mod, bg, src, tgt, pos, n_same, third, cas, spk, rel, main, nstates = key
+    return [
+        s,
+        f"{s}|cue={cue}",
+        f"{s}|mod={mod}",
+        f"{s}|bg={bg}",
+        f"{s}|src={src}|tgt={tgt}",
+        f"{s}|pos={pos}",
+        f"{s}|n={n_same}",
+        f"{s}|third={third}",
+        f"{s}|casualties={cas}",
+        f"{s}|speaker={spk}",
+        f"{s}|rel={rel}",
+        # gold labels describe the article's main pair only: is this event about it?
+        f"{s}|main={main}",
+        f"{s}|nstates={nstates}",
+    ]
+
+
+@functools.lru_cache(maxsize=65536)
+def _structural_hashes(key: tuple[Any, ...]) -> tuple[int, ...]:
+    return tuple(map(_hash, _structural_names(key)))
+
+
 def _structural(
     e: Event,
     n_same: int,
@@ -53,26 +123,8 @@ def _structural(
     n_states: int,
 ) -> list[str]:
     """Names of the non-lexical features of one candidate (each prefixed by its signal)."""
-    s = e.signal
-    pair = {e.source, e.target} - {None}
-    main = "both" if pair and pair == main_pair else str(len(pair & main_pair))
-    names = [
-        s,
-        f"{s}|cue={e.extra.get('cue', '')}",
-        f"{s}|mod={e.modality}",
-        f"{s}|bg={e.background}",
-        f"{s}|src={e.source is not None}|tgt={e.target is not None}",
-        f"{s}|pos={_bucket(e.sentence_index, (0, 1, 3, 6, 10))}",
-        f"{s}|n={_bucket(n_same, (1, 2, 3, 5))}",
-        f"{s}|third={bool(e.third_parties)}",
-        f"{s}|casualties={e.casualties is not None}",
-        f"{s}|speaker={e.speaker is not None}",
-        f"{s}|rel={_bucket(int(10 * e.sentence_index / max(1, n_sentences)), (1, 3, 6))}",
-        # gold labels describe the article's main pair only: is this event about it?
-        f"{s}|main={main}",
-        f"{s}|nstates={_bucket(n_states, (0, 1, 2, 4))}",
-    ]
-    names.extend(_co_occurring(s, others))
+    names = _structural_names(_structural_key(e, n_same, n_sentences, main_pair, n_states))
+    names.extend(_co_occurring(e.signal, others))
     return names
 
 
@@ -180,11 +232,11 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     co: dict[str, list[int]] = {}
     for e in events:
         s = e.signal
-        names = _structural(e, counts[s], n_sent, (), main, n_states)
+        names = _structural_hashes(_structural_key(e, counts[s], n_sent, main, n_states))
         co_s = co.get(s)
         if co_s is None:
             co_s = co[s] = list(map(_hash, _co_occurring(s, present)))
-        struct.extend(map(_hash, names))
+        struct.extend(names)
         struct.extend(co_s)
         struct_len.append(len(names) + len(co_s))
         words = by_sentence.get(e.sentence_index)

@@ -20,7 +20,9 @@ from tension._types import SCORE_COLUMNS, Article, Event, Mention
 if TYPE_CHECKING:
     from tension._model import TensionModel
 
-__all__ = ["Analysis", "analyse", "dyad_rows", "score", "score_articles", "EVIDENCE_MAX"]
+__all__ = [
+    "Analysis", "analyse", "contract_rows", "dyad_rows", "score", "score_articles", "EVIDENCE_MAX",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -144,14 +146,23 @@ def score_articles(articles: Iterable[Article], model: TensionModel) -> pd.DataF
 
 
 def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.DataFrame:
+    frame = pd.DataFrame(contract_rows(analyses, model), columns=list(SCORE_COLUMNS))
+    frame["rank"] = frame["rank"].astype("Int64")
+    frame["level"] = frame["level"].astype("Int64")
+    return frame
+
+
+def contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dict[str, Any]]:
+    """The contract's rows as dicts (what :func:`score_analyses` puts in a frame); batch scoring
+    writes these without the round trip through pandas."""
     from tension._features import fast_text_blocks
 
     # the model's TF-IDF blocks compute the same matrices faster, each article's text once
     with fast_text_blocks(getattr(model, "pipeline", None), getattr(model, "relevance", None)):
-        return _score_analyses(analyses, model)
+        return _contract_rows(analyses, model)
 
 
-def _score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.DataFrame:
+def _contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     feats: list[dict[str, Any]] = []
     owner: list[int] = []
@@ -188,10 +199,7 @@ def _score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.Dat
                 "model_version": model.version,
                 "reason": "",
             }
-    frame = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
-    frame["rank"] = frame["rank"].astype("Int64")
-    frame["level"] = frame["level"].astype("Int64")
-    return frame
+    return rows
 
 
 def _gate(per_article: Sequence[list[dict[str, Any]]], model: TensionModel) -> list[bool]:

@@ -356,21 +356,24 @@ def drop_wire_copies(items: Sequence[LabelledArticle]) -> list[LabelledArticle]:
     return kept
 
 
-def labelled_rows(items: Sequence[LabelledArticle]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def labelled_rows(
+    items: Sequence[LabelledArticle], analyses: Sequence[Any] | None = None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Dyad rows for the gold dyad of every labelled article that has one: (rows, y, groups).
 
     The gold pair's row is built even when the dyad ranking missed it, so the level model
     learns from every label; its rank and salience then say the ranking missed it.
+    ``analyses`` (one per item, from ``tension._score.analyse``) saves analysing again.
     """
     from tension._score import analyse, dyad_row
 
     rows: list[dict[str, Any]] = []
     y: list[int] = []
     groups: list[str] = []
-    for item in items:
+    for i, item in enumerate(items):
         if item.dyad is None or item.level is None:
             continue
-        an = analyse(item.article)
+        an = analyses[i] if analyses is not None else analyse(item.article)
         found = next((d for d in an.dyads if (d.actor_a, d.actor_b) == item.dyad), None)
         rows.append(dyad_row(an, item.dyad[0], item.dyad[1], found))
         y.append(item.level)
@@ -423,11 +426,14 @@ def train(
     params = params or ModelParams()
     items, fingerprints = _load_training(data)
     items = drop_wire_copies(items)
-    rows, y, _ = labelled_rows(items)
+    from tension._score import analyse
+
+    analyses = [analyse(it.article) for it in items]  # once, for both heads
+    rows, y, _ = labelled_rows(items, analyses)
     if len(set(y)) < 2:
         raise ModelError("training data needs at least two different levels")
     pipe = build_pipeline(params).fit(rows, y)
-    rel_rows, rel_y, _ = relevance_rows(items)
+    rel_rows, rel_y, _ = relevance_rows(items, analyses)
     relevance = fit_relevance(rel_rows, rel_y, params)
     if relevance is None:
         logger.warning("no articles without a dyad in the training data: no relevance gate")

@@ -6,6 +6,7 @@ CLI (`python -m tension score IN -o OUT`) on one core and with --jobs 2.
 
     .venv/bin/python benchmarks/score.py --n 5000 --jobs 1 2
     .venv/bin/python benchmarks/score.py --profile --n 1000   # cProfile of one core, by module
+    .venv/bin/python benchmarks/score.py --layers --n 2000    # CPU per layer, no profiler
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 COUNTRIES = [
     "Iran", "Pakistan", "India", "China", "Japan", "Russia", "Ukraine", "Turkey", "Greece",
@@ -146,12 +148,50 @@ def profile(inp: Path, out: Path) -> None:
     stats.sort_stats("tottime").print_stats(12)
 
 
+def layers(inp: Path, out: Path, chunk: int) -> None:
+    """CPU time per layer in this process (no start-up, no profiler): read + clean, the text
+    layers (actors, signals, dyads), the model and contract rows, JSON-ready rows, writing."""
+    from tension._io import read_articles
+    from tension._model import load_model
+    from tension._score import analyse, contract_rows
+    from tension._types import SCORE_COLUMNS
+    from tension._write import _plain, open_writer
+
+    t = time.process_time()
+    model = load_model()
+    spent = {"load model (once)": time.process_time() - t}
+
+    def timed(name: str, fn: Any, *a: Any) -> Any:
+        t0 = time.process_time()
+        res = fn(*a)
+        spent[name] = spent.get(name, 0.0) + time.process_time() - t0
+        return res
+
+    arts = timed("read + clean", lambda: list(read_articles(str(inp))))
+    n = len(arts)
+    with open_writer(str(out), columns=list(SCORE_COLUMNS)) as w:
+        for k in range(0, n, chunk):
+            part = arts[k:k + chunk]
+            ans = timed("actors + signals + dyads", lambda p: [analyse(a) for a in p], part)
+            rows = timed("model + contract rows", contract_rows, ans, model)
+            plain = timed("JSON-ready rows",
+                          lambda rs: [{c: _plain(r[c]) for c in SCORE_COLUMNS} for r in rs], rows)
+            timed("write", w.write, plain)
+    total = sum(v for k, v in spent.items() if k != "load model (once)")
+    print(f"CPU per layer, in process ({n} articles, chunks of {chunk}):")
+    for name, secs in spent.items():
+        print(f"  {name:26s} {secs:6.2f} s  {1000 * secs / n:6.3f} ms/article")
+    print(f"  {'all but the model load':26s} {total:6.2f} s  {n / total:6.0f} articles/CPU-s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=5000, help="articles (default 5000)")
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--chunk-size", type=int, default=500)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--layers", action="store_true",
+                    help="CPU per layer in this process instead of timing the CLI")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inp = write_corpus(Path(tmp) / "synth.jsonl", args.n)
@@ -161,6 +201,9 @@ def main() -> None:
               f"{sys.version.split()[0]}")
         if args.profile:
             profile(inp, Path(tmp) / "prof.jsonl")
+            return
+        if args.layers:
+            layers(inp, Path(tmp) / "layers.jsonl", args.chunk_size)
             return
         base = None
         for jobs in args.jobs:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -215,44 +216,121 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     one pass (one numpy gather per article instead of arrays per event)."""
     coef = art["coef"]
     n_ev = len(events)
-    counts = Counter(e.signal for e in events)
-    n_sent = 1 + max(e.sentence_index for e in events)
-    present = sorted({e.signal for e in events if not e.background})
-    actors = Counter(c for e in events for c in (e.source, e.target) if c)
-    main = frozenset(c for c, _ in actors.most_common(2))
+    # article-level counts in one loop (the Counters of feature_indices, same orders)
+    counts: dict[str, int] = {}
+    present_set: set[str] = set()
+    actors: dict[str, int] = {}
+    last_sent = 0
+    for e in events:
+        s = e.signal
+        counts[s] = counts.get(s, 0) + 1
+        if not e.background:
+            present_set.add(s)
+        if e.sentence_index > last_sent:
+            last_sent = e.sentence_index
+        for c in (e.source, e.target):
+            if c:
+                actors[c] = actors.get(c, 0) + 1
+    n_sent = max(1, last_sent + 1)
+    present = sorted(present_set)
+    # = Counter.most_common(2): ties in first-seen order
+    main_pair = frozenset(c for c, _ in sorted(actors.items(), key=_by_count, reverse=True)[:2])
     n_states = len(actors)
-    # every event's features in order (its structural names, then its sentence's words), so
-    # each per-event sum adds the same terms in the same order as the design matrix row
+    nst = _STATES[n_states] if n_states <= 20 else _bucket(n_states, _STATES_EDGES)
+    # every event's structural hashes in order, then (below) its sentence's words, so each
+    # per-event sum adds the same terms in the same order as the design matrix row
     struct: list[int] = []
     struct_len: list[int] = []
-    lex: list[int] = []
-    lex_len: list[int] = []
     sigs: list[int] = []
-    by_sentence: dict[int, list[int]] = {}
+    ev_sent: list[int] = []  # each event's sentence, numbered in order of first use
+    words: list[int] = []  # word hashes of those sentences, one after another
+    n_words: list[int] = []
+    sent_keys: dict[int, tuple[int, str, str]] = {}  # sentence_index -> (number, pos, rel)
+    mains: dict[tuple[str | None, str | None], str] = {}
+    same: dict[str, str] = {}
     co: dict[str, list[int]] = {}
     for e in events:
         s = e.signal
-        names = _structural_hashes(_structural_key(e, counts[s], n_sent, main, n_states))
+        i = e.sentence_index
+        src, tgt = e.source, e.target
+        sk = sent_keys.get(i)
+        if sk is None:
+            rel = int(10 * i / n_sent)
+            sk = sent_keys[i] = (
+                len(n_words),
+                _POS[i] if 0 <= i <= 20 else _bucket(i, _POS_EDGES),
+                _REL[rel] if 0 <= rel <= 20 else _bucket(rel, _REL_EDGES),
+            )
+            n0 = len(words)
+            words += map(_word_hash, _WORD.findall(e.sentence.lower()))
+            n_words.append(len(words) - n0)
+        main = mains.get((src, tgt))
+        if main is None:
+            pair = {src, tgt} - {None}
+            main = mains[(src, tgt)] = (
+                "both" if pair and pair == main_pair else str(len(pair & main_pair)))
+        n_same = same.get(s)
+        if n_same is None:
+            k = counts[s]
+            n_same = same[s] = _SAME[k] if k <= 20 else _bucket(k, _SAME_EDGES)
+        # the key of _structural_key, with its per-article parts worked out once
+        names = _structural_hashes((
+            s, e.extra.get("cue", ""), e.modality, e.background, src is not None,
+            tgt is not None, sk[1], n_same, bool(e.third_parties), e.casualties is not None,
+            e.speaker is not None, sk[2], main, nst,
+        ))
         co_s = co.get(s)
         if co_s is None:
-            co_s = co[s] = list(map(_hash, _co_occurring(s, present)))
-        struct.extend(names)
-        struct.extend(co_s)
+            co_s = co[s] = [_co_hash(s, o) for o in present if o != s]
+        struct += names
+        struct += co_s
         struct_len.append(len(names) + len(co_s))
-        words = by_sentence.get(e.sentence_index)
-        if words is None:
-            words = by_sentence[e.sentence_index] = _sentence_hashes(e.sentence)
-        lex.extend(words)
-        lex_len.append(len(words))
+        ev_sent.append(sk[0])
         sigs.append(_hash("sig=" + s))
-    sig_rep = np.repeat(np.asarray(sigs, dtype=np.uint64), lex_len)
-    idx = np.asarray(struct + lex, dtype=np.uint64)
-    idx[len(struct):] ^= sig_rep
+    lex, lex_len = _lexical(words, n_words, ev_sent, sigs)
+    idx = np.concatenate([np.asarray(struct, dtype=np.uint64), lex])
     idx = (idx % np.uint64(N_FEATURES)).astype(np.int64)
     ks = np.arange(n_ev, dtype=np.int64)
     own = np.concatenate([np.repeat(ks, struct_len), np.repeat(ks, lex_len)])
     z = np.bincount(own, weights=coef[idx], minlength=n_ev) + float(art["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def _lexical(
+    words: list[int], n_words: list[int], ev_sent: list[int], sigs: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each event's sentence hashes (``_sentence_hashes``: sorted distinct words and bigrams)
+    conjoined with its signal, all events one after another, and how many each has. Every
+    sentence of the article at once in numpy: per sentence in Python the bigrams cost more
+    than the rest of the re-scorer."""
+    h = np.asarray(words, dtype=np.uint64)
+    sid = np.repeat(np.arange(len(n_words)), n_words)
+    inner = sid[:-1] == sid[1:]  # bigrams stay inside their sentence
+    # below 2**32 * 1000003 < 2**64: the same values as the Python ints of _sentence_hashes
+    bi = ((h[:-1] * np.uint64(1000003)) ^ h[1:])[inner]
+    vals = np.concatenate([h, bi])
+    sids = np.concatenate([sid, sid[:-1][inner]])
+    order = np.lexsort((vals, sids))
+    vals, sids = vals[order], sids[order]
+    keep = np.ones(len(vals), dtype=bool)
+    keep[1:] = (vals[1:] != vals[:-1]) | (sids[1:] != sids[:-1])
+    vals, sids = vals[keep], sids[keep]
+    seg_len = np.bincount(sids, minlength=len(n_words))
+    seg_start = np.cumsum(seg_len) - seg_len
+    ev = np.asarray(ev_sent, dtype=np.int64)
+    lex_len = seg_len[ev]
+    out_start = np.cumsum(lex_len) - lex_len
+    # position in ``vals`` of every term of every event: its segment start + rank inside
+    pos = np.arange(int(lex_len.sum())) + np.repeat(seg_start[ev] - out_start, lex_len)
+    return vals[pos] ^ np.repeat(np.asarray(sigs, dtype=np.uint64), lex_len), lex_len
+
+
+@functools.cache
+def _co_hash(s: str, other: str) -> int:
+    return _hash(f"{s}|co={other}")  # = _co_occurring's name
+
+
+_by_count = operator.itemgetter(1)
 
 
 def rescore(article: Article, events: list[Event]) -> list[Event]:
@@ -261,9 +339,16 @@ def rescore(article: Article, events: list[Event]) -> list[Event]:
     if art is None or not events:
         return events
     probs = score(events, art)
-    for e, p in zip(events, probs, strict=True):
-        # The events were created by this call and are not shared yet: set the learned
-        # confidence in place (dataclasses.replace on every event costs more than the rules).
+    # The events were created by this call and are not shared yet: set the learned
+    # confidence in place (dataclasses.replace on every event costs more than the rules),
+    # through the slot's descriptor (Event is frozen).
+    set_conf = _confidence_setter()
+    for e, p in zip(events, probs.tolist(), strict=True):
         e.extra["prior"] = e.confidence
-        object.__setattr__(e, "confidence", round(float(p), 4))
+        set_conf(e, round(p, 4))
     return events
+
+
+@functools.cache
+def _confidence_setter() -> Any:
+    return Event.__dict__["confidence"].__set__

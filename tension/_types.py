@@ -9,7 +9,7 @@ text (``Article.raw_text``) so an analyst can highlight evidence in what they fe
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
 __all__ = [
@@ -213,3 +213,48 @@ class Event:
         d = asdict(self)
         d["third_parties"] = list(self.third_parties)
         return d
+
+
+class _Factory:
+    """Default of a field with a default factory in a signature (shown as dataclasses does)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _slot_setter_init(cls: type) -> Any:
+    """An ``__init__`` for a frozen slots dataclass that fills each slot through its member
+    descriptor: the generated one goes through ``object.__setattr__`` per field (frozen), which
+    made building the ~30 events of an article cost more than deciding them. Same parameters,
+    order and defaults; assignment after construction still raises FrozenInstanceError."""
+    fs = fields(cls)
+    env: dict[str, Any] = {"_MISSING": _FACTORY}
+    params, body = [], []
+    for f in fs:
+        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is not MISSING:
+            env[f"_dflt_{f.name}"] = f.default
+            params.append(f"{f.name}=_dflt_{f.name}")
+            body.append(f"    _set_{f.name}(self, {f.name})")
+        elif f.default_factory is not MISSING:
+            env[f"_fact_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_MISSING")
+            body.append(f"    _set_{f.name}(self, _fact_{f.name}() if {f.name} is _MISSING "
+                        f"else {f.name})")
+        else:
+            params.append(f.name)
+            body.append(f"    _set_{f.name}(self, {f.name})")
+    src = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n"
+    ns: dict[str, Any] = {}
+    exec(src, env, ns)  # from the dataclass's own field names, as dataclasses itself does
+    init = ns["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__annotations__ = {f.name: f.type for f in fs} | {"return": "None"}
+    return init
+
+
+setattr(Event, "__init__", _slot_setter_init(Event))  # noqa: B010 - mypy keeps the typed one

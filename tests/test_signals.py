@@ -288,6 +288,64 @@ def test_rescorer_matches_its_training_design_matrix():
     assert all("prior" in e.extra for e in extract_signals(a))
 
 
+def test_rescorer_sums_its_features_in_training_order():
+    """score() gathers the features of a whole article at once; each probability is the one
+    of the event's own feature_indices row summed term by term (bit for bit)."""
+    from tension._sentclf import feature_indices, load_rescorer, score
+
+    art = load_rescorer()
+    if art is None:
+        pytest.skip("no re-scorer artifact shipped")
+    text = open_seed() + (" Troops of India shelled posts in Pakistan. 2024. Pakistan said"
+                          " India shelled the posts again and India denied it.")
+    events = extract_signals(Article(id="x", text=text, raw_text=text))
+    assert len({e.sentence_index for e in events}) > 2
+    expected = []
+    for row in feature_indices(events):
+        z = 0.0
+        for j in row:
+            z += float(art["coef"][j])
+        expected.append(z + float(art["intercept"]))
+    assert score(events, art).tolist() == (1 / (1 + np.exp(-np.asarray(expected)))).tolist()
+
+
+def _event() -> Event:
+    return Event("a1", "military_strike", "material_conflict", "IND", "PAK",
+                 confidence=0.5, extra={"cue": "shelled"})
+
+
+@pytest.mark.parametrize("name, value", [("source", "X"), ("confidence", 0.1), ("extra", {})])
+def test_event_is_frozen(name, value):
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(_event(), name, value)
+
+
+def test_event_construction_keeps_dataclass_behaviour():
+    import copy
+    import dataclasses
+    import inspect
+    import pickle
+
+    e = _event()
+    names = [f.name for f in dataclasses.fields(Event)]
+    assert list(inspect.signature(Event).parameters) == names
+    assert e.modality == "asserted" and e.third_parties == () and e.weight == 0.0
+    # a fresh dict per event from the default factory
+    assert Event("a", "s", "q", None, None).extra == {}
+    assert Event("a", "s", "q", None, None).extra is not Event("a", "s", "q", None, None).extra
+    assert pickle.loads(pickle.dumps(e)) == e and copy.deepcopy(e) == e
+    assert dataclasses.replace(e, source="CHN").source == "CHN"
+    assert dataclasses.asdict(e)["extra"] == {"cue": "shelled"}
+    assert e.to_dict()["third_parties"] == [] and repr(e).startswith("Event(article_id='a1'")
+    assert e == _event() and e != dataclasses.replace(e, modality="negated")
+    with pytest.raises(TypeError):
+        Event("a1", "military_strike")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Event("a", "s", "q", None, None, bogus=1)  # type: ignore[call-arg]
+
+
 def test_cli_text_prints_events(capsys):
     from tension.cli import main
 

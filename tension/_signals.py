@@ -98,19 +98,22 @@ class _Sent:
     __slots__ = ("index", "start", "end", "triggers", "modal", "background_cue",
                  "clause_breaks", "current", "anaphors", "states")
 
-    def __init__(self, index: int, start: int, end: int) -> None:
+    def __init__(
+        self, index: int, start: int, end: int, triggers: list[_Hit], modal: list[_Hit],
+        background_cue: bool, states: list[Mention],
+    ) -> None:
         self.index = index
         self.start = start
         self.end = end
-        self.triggers: list[_Hit] = []  # the triggers that may fire, in text order
-        self.modal: list[_Hit] = []
-        self.background_cue = False
+        self.triggers = triggers  # the triggers that may fire, in text order
+        self.modal = modal
+        self.background_cue = background_cue
         # from _place_phrases: clause breaks and pair anaphors as sorted (start, end) spans,
         # and whether a word of _CURRENT ("today", "on monday") is in the sentence
         self.clause_breaks: list[tuple[int, int]] = []
         self.current = False
         self.anaphors: list[tuple[int, int]] = []
-        self.states: list[Mention] = []  # state mentions of the sentence, in text order
+        self.states = states  # state mentions of the sentence, in text order
 
 
 # ---------------------------------------------------------------- automaton (module cache)
@@ -265,12 +268,12 @@ def _clause_start(low: str, sent: _Sent, pos: int) -> int:
 
 
 def _modality(
-    low: str, sent: _Sent, hit: _Hit, signal: str
+    low: str, sent: _Sent, hit: _Hit, signal: str, cs: int
 ) -> tuple[str, _Hit | None]:
-    """Modality of a trigger and the claim cue (for the speaker) when it is a claim."""
+    """Modality of a trigger and the claim cue (for the speaker) when it is a claim;
+    ``cs``: start of the trigger's clause (``_clause_start``)."""
     if not sent.modal:
         return "asserted", None
-    cs = _clause_start(low, sent, hit.start)
     found: dict[str, _Hit] = {}
     # conditionals: "would retaliate if ..." (cue after the trigger in the same sentence)
     conditional = False
@@ -371,16 +374,15 @@ def _clause_end(low: str, sent: _Sent, pos: int) -> int:
 
 
 def _attribute(
-    low: str, sent: _Sent, hit: _Hit, speaker: Mention | None
+    low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int
 ) -> tuple[str | None, str | None, str | None]:
-    """(source, target, location) from the state mentions of the trigger's clause."""
+    """(source, target, location) from the state mentions of the trigger's clause
+    (``cs``/``ce``: its ``_clause_start``/``_clause_end``)."""
     states = sent.states
     if speaker is not None:
         states = [m for m in states if m is not speaker]
     if not states:
         return None, None, None
-    cs = _clause_start(low, sent, hit.start)
-    ce = _clause_end(low, sent, hit.end)
     before: list[Mention] = []
     after: list[Mention] = []
     for m in states:  # a handful: one loop beats two comprehensions
@@ -646,13 +648,12 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 if h[3] not in blocked and (not h[4] or h[4] in groups_i)]
         if not live:
             continue
-        new = sents[i] = _Sent(i, *spans[i])
-        new.triggers = live
-        if i in modal:
-            new.modal = [_Hit(*h) for h in modal[i]]
-        new.background_cue = i in background_cue
-        if ms_i:
-            new.states = [m for m in ms_i if m.kind == "state"]
+        s, e = spans[i]
+        modal_i = modal.get(i)
+        sents[i] = _Sent(
+            i, s, e, live, [_Hit(*h) for h in modal_i] if modal_i else [],
+            i in background_cue, [m for m in ms_i if m.kind == "state"] if ms_i else [],
+        )
     if sents:
         _place_phrases(low, starts, sents)
     ref_year = None
@@ -682,8 +683,14 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         sent_events: list[Event] = []
         for h in st.triggers:
             sig = h.name
+            # the trigger's clause, shared by modality, attribution and anaphora
+            if st.clause_breaks:
+                cs = _clause_start(low, st, h.start)
+                ce = _clause_end(low, st, h.end)
+            else:
+                cs, ce = st.start, st.end
             if st.modal:
-                modality, claim_cue = _modality(low, st, h, sig)
+                modality, claim_cue = _modality(low, st, h, sig, cs)
             else:
                 modality, claim_cue = "asserted", None
             if sig in _SELF_MODAL and modality in ("threatened", "called_for"):
@@ -705,12 +712,12 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 third, src, tgt = _third_parties(low, st, h, ms, pair)
                 loc = None
             elif st.states:
-                src, tgt, loc = _attribute(low, st, h, speaker)
+                src, tgt, loc = _attribute(low, st, h, speaker, cs, ce)
             else:
                 src = tgt = loc = None
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
             if sig not in _THIRD_PARTY:
-                ana = has_anaphor and _anaphor_before(low, st, h)
+                ana = has_anaphor and _anaphor_before(st, cs, ce)
                 if ana and pair is not None:
                     src, tgt = pair
                 elif src is None and tgt is None:
@@ -782,10 +789,8 @@ def _inherent_modality(phrase: str) -> str:
     return "asserted"
 
 
-def _anaphor_before(low: str, sent: _Sent, hit: _Hit) -> bool:
+def _anaphor_before(sent: _Sent, cs: int, ce: int) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
-    cs = _clause_start(low, sent, hit.start)
-    ce = _clause_end(low, sent, hit.end)
     return any(cs <= s and e <= ce for s, e in sent.anaphors)
 
 

@@ -258,3 +258,4 @@ def _slot_setter_init(cls: type) -> Any:
 
 
 setattr(Event, "__init__", _slot_setter_init(Event))  # noqa: B010 - mypy keeps the typed one
+setattr(Mention, "__init__", _slot_setter_init(Mention))  # noqa: B010 - ~30 an article too

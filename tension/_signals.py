@@ -119,11 +119,13 @@ class _Sent:
 # ---------------------------------------------------------------- automaton (module cache)
 
 
-_ONE_EXACT, _ONE_PREFIX, _GENERAL = 0, 1, 2
+_ONE_EXACT, _ONE_PREFIX, _GENERAL, _PHRASE_ONLY = 0, 1, 2, 3
 
 
 @functools.cache
 def _automaton() -> Any:
+    """One automaton for the cues and for the plain phrases of _place_phrases (clause breaks,
+    "today" & co., pair anaphors): walking the text costs as much as the hits, so once."""
     import ahocorasick
 
     table: dict[str, list[tuple[str, str, str, bool]]] = {}
@@ -131,15 +133,24 @@ def _automaton() -> Any:
         prefix = cue.phrase.endswith("*")
         key = cue.phrase[:-1] if prefix else cue.phrase
         table.setdefault(key, []).append((cue.kind, cue.name, cue.requires, prefix))
+    phrase_kind: dict[str, str] = {}
+    for kind, phrases in (("break", _CLAUSE_BREAKS), ("current", _CURRENT),
+                          ("anaphor", _PAIR_ANAPHORS)):
+        for p in phrases:
+            phrase_kind[p] = kind
+            table.setdefault(p, [])
     auto = ahocorasick.Automaton()
     for key, entries in table.items():
+        if not entries:  # a phrase only
+            auto.add_word(key, (len(key) - 1, True, _PHRASE_ONLY, None, (), phrase_kind[key]))
+            continue
         kind, name, requires, prefix = entries[0]
         # most keys have one non-shadow entry: _scan's fast paths take its hit fields
         mode = _GENERAL
         if len(entries) == 1 and kind != "shadow":
             mode = _ONE_PREFIX if prefix else _ONE_EXACT
         auto.add_word(key, (len(key) - 1, key[0] != "-", mode, (kind, name, requires, key),
-                            tuple(entries)))
+                            tuple(entries), phrase_kind.get(key)))
     auto.make_automaton()
     return auto
 
@@ -156,13 +167,19 @@ def _lower(text: str) -> str:
 _RawHit = tuple[int, int, str, str, str, str]
 
 
-def _scan(low: str) -> list[_RawHit]:
-    """Every cue hit on word boundaries; shadows removed with what they cover."""
+def _scan(low: str) -> tuple[list[_RawHit], list[tuple[int, int, str]]]:
+    """Every cue hit on word boundaries, shadows removed with what they cover; and every
+    occurrence of the phrases of _place_phrases (no boundaries, overlaps kept), sorted."""
     n = len(low)
     hits: list[_RawHit] = []
     shadows: list[tuple[int, int]] = []
-    for end_idx, (klen1, dash_bounds, mode, fields, entries) in _automaton().iter(low):
+    phrases: list[tuple[int, int, str]] = []
+    for end_idx, (klen1, dash_bounds, mode, fields, entries, phrase) in _automaton().iter(low):
         start = end_idx - klen1
+        if phrase is not None:
+            phrases.append((start, end_idx + 1, phrase))
+            if mode == _PHRASE_ONLY:
+                continue
         if start > 0:
             c = low[start - 1]
             if c.isalnum() or c == "-" and dash_bounds:
@@ -215,37 +232,19 @@ def _scan(low: str) -> list[_RawHit]:
             if not covered:
                 keep.append(h)
         hits = keep
-    return hits
+    phrases.sort()
+    return hits, phrases
 
 
 # ---------------------------------------------------------------- helpers
 
 
-@functools.cache
-def _phrase_automaton() -> Any:
-    """Plain substrings (no word boundaries) looked for in every sentence with a trigger."""
-    import ahocorasick
-
-    auto = ahocorasick.Automaton()
-    for kind, phrases in (("break", _CLAUSE_BREAKS), ("current", _CURRENT),
-                          ("anaphor", _PAIR_ANAPHORS)):
-        for p in phrases:
-            auto.add_word(p, (kind, len(p)))
-    auto.make_automaton()
-    return auto
-
-
-def _phrases(low: str) -> list[tuple[int, int, str]]:
-    """Every occurrence of those phrases in the text, overlapping ones included, sorted."""
-    found = [(e + 1 - n, e + 1, kind) for e, (kind, n) in _phrase_automaton().iter(low)]
-    found.sort()
-    return found
-
-
-def _place_phrases(low: str, starts: list[int], sents: dict[int, _Sent]) -> None:
-    """Each phrase occurrence to the sentence it lies wholly inside (as ``in`` on its text),
-    for the sentences in ``sents``."""
-    for s, e, kind in _phrases(low):
+def _place_phrases(
+    phrases: list[tuple[int, int, str]], starts: list[int], sents: dict[int, _Sent]
+) -> None:
+    """Each phrase occurrence (from _scan) to the sentence it lies wholly inside (as ``in`` on
+    its text), for the sentences in ``sents``."""
+    for s, e, kind in phrases:
         sent = sents.get(bisect.bisect_right(starts, s) - 1)
         if sent is None or e > sent.end:
             continue
@@ -605,7 +604,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     groups: dict[int, set[str]] = {}
     blocks: dict[int, list[_RawHit]] = {}
     background_cue: set[int] = set()
-    for raw in _scan(low):
+    raw_hits, phrases = _scan(low)
+    for raw in raw_hits:
         i = bisect.bisect_right(starts, raw[0]) - 1
         if i < 0 or raw[0] >= spans[i][1]:
             continue
@@ -655,7 +655,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             i in background_cue, [m for m in ms_i if m.kind == "state"] if ms_i else [],
         )
     if sents:
-        _place_phrases(low, starts, sents)
+        _place_phrases(phrases, starts, sents)
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])

@@ -247,8 +247,8 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     n_words: list[int] = []
     sent_keys: dict[int, tuple[int, str, str]] = {}  # sentence_index -> (number, pos, rel)
     mains: dict[tuple[str | None, str | None], str] = {}
-    same: dict[str, str] = {}
-    co: dict[str, list[int]] = {}
+    # signal -> (its count's bucket, its co-occurrence hashes, the hash it conjoins words with)
+    per_sig: dict[str, tuple[str, list[int], int]] = {}
     for e in events:
         s = e.signal
         i = e.sentence_index
@@ -269,24 +269,23 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
             pair = {src, tgt} - {None}
             main = mains[(src, tgt)] = (
                 "both" if pair and pair == main_pair else str(len(pair & main_pair)))
-        n_same = same.get(s)
-        if n_same is None:
+        ps = per_sig.get(s)
+        if ps is None:
             k = counts[s]
-            n_same = same[s] = _SAME[k] if k <= 20 else _bucket(k, _SAME_EDGES)
+            ps = per_sig[s] = (_SAME[k] if k <= 20 else _bucket(k, _SAME_EDGES),
+                               [_co_hash(s, o) for o in present if o != s], _hash("sig=" + s))
         # the key of _structural_key, with its per-article parts worked out once
         names = _structural_hashes((
             s, e.extra.get("cue", ""), e.modality, e.background, src is not None,
-            tgt is not None, sk[1], n_same, bool(e.third_parties), e.casualties is not None,
+            tgt is not None, sk[1], ps[0], bool(e.third_parties), e.casualties is not None,
             e.speaker is not None, sk[2], main, nst,
         ))
-        co_s = co.get(s)
-        if co_s is None:
-            co_s = co[s] = [_co_hash(s, o) for o in present if o != s]
+        co_s = ps[1]
         struct += names
         struct += co_s
         struct_len.append(len(names) + len(co_s))
         ev_sent.append(sk[0])
-        sigs.append(_hash("sig=" + s))
+        sigs.append(ps[2])
     lex, lex_len = _lexical(words, n_words, ev_sent, sigs)
     idx = np.concatenate([np.asarray(struct, dtype=np.uint64), lex])
     idx = (idx % np.uint64(N_FEATURES)).astype(np.int64)

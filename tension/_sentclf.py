@@ -309,11 +309,21 @@ def _lexical(
     bi = ((h[:-1] * np.uint64(1000003)) ^ h[1:])[inner]
     vals = np.concatenate([h, bi])
     sids = np.concatenate([sid, sid[:-1][inner]])
-    order = np.lexsort((vals, sids))
-    vals, sids = vals[order], sids[order]
-    keep = np.ones(len(vals), dtype=bool)
-    keep[1:] = (vals[1:] != vals[:-1]) | (sids[1:] != sids[:-1])
-    vals, sids = vals[keep], sids[keep]
+    if len(n_words) <= _MAX_PACKED:
+        # values are below 2**52: sentence << 52 | value sorts by sentence, then value, in one
+        # plain sort (lexsort and np.unique cost more on these small arrays)
+        packed = np.sort((sids.astype(np.uint64) << _SHIFT) | vals)
+        keep = np.empty(len(packed), dtype=bool)
+        keep[:1] = True
+        np.not_equal(packed[1:], packed[:-1], out=keep[1:])
+        packed = packed[keep]
+        vals, sids = packed & _LOW, (packed >> _SHIFT).astype(np.int64)
+    else:
+        order = np.lexsort((vals, sids))
+        vals, sids = vals[order], sids[order]
+        keep = np.ones(len(vals), dtype=bool)
+        keep[1:] = (vals[1:] != vals[:-1]) | (sids[1:] != sids[:-1])
+        vals, sids = vals[keep], sids[keep]
     seg_len = np.bincount(sids, minlength=len(n_words))
     seg_start = np.cumsum(seg_len) - seg_len
     ev = np.asarray(ev_sent, dtype=np.int64)
@@ -322,6 +332,11 @@ def _lexical(
     # position in ``vals`` of every term of every event: its segment start + rank inside
     pos = np.arange(int(lex_len.sum())) + np.repeat(seg_start[ev] - out_start, lex_len)
     return vals[pos] ^ np.repeat(np.asarray(sigs, dtype=np.uint64), lex_len), lex_len
+
+
+_SHIFT = np.uint64(52)
+_LOW = np.uint64(2**52 - 1)
+_MAX_PACKED = 2**12  # sentences numbered below this fit above the 52 value bits
 
 
 @functools.cache

@@ -309,6 +309,21 @@ def test_rescorer_sums_its_features_in_training_order():
     assert score(events, art).tolist() == (1 / (1 + np.exp(-np.asarray(expected)))).tolist()
 
 
+def test_rescorer_packed_sort_equals_lexsort(monkeypatch):
+    """Articles with more event sentences than fit the packed sort key take np.lexsort:
+    the same probabilities."""
+    import tension._sentclf as sentclf
+
+    art = sentclf.load_rescorer()
+    if art is None:
+        pytest.skip("no re-scorer artifact shipped")
+    text = open_seed() + " India shelled posts in Pakistan. Pakistan recalled its envoy."
+    events = extract_signals(Article(id="x", text=text, raw_text=text))
+    packed = sentclf.score(events, art)
+    monkeypatch.setattr(sentclf, "_MAX_PACKED", 0)
+    assert sentclf.score(events, art).tolist() == packed.tolist()
+
+
 def _event() -> Event:
     return Event("a1", "military_strike", "material_conflict", "IND", "PAK",
                  confidence=0.5, extra={"cue": "shelled"})

@@ -272,8 +272,9 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
         ps = per_sig.get(s)
         if ps is None:
             k = counts[s]
+            row = _co_row(s)
             ps = per_sig[s] = (_SAME[k] if k <= 20 else _bucket(k, _SAME_EDGES),
-                               [_co_hash(s, o) for o in present if o != s], _hash("sig=" + s))
+                               [row[o] for o in present if o != s], _hash("sig=" + s))
         # the key of _structural_key, with its per-article parts worked out once
         names = _structural_hashes((
             s, e.extra.get("cue", ""), e.modality, e.background, src is not None,
@@ -339,9 +340,22 @@ _LOW = np.uint64(2**52 - 1)
 _MAX_PACKED = 2**12  # sentences numbered below this fit above the 52 value bits
 
 
+class _CoRow(dict[str, int]):
+    """Hashes of ``s``'s co-occurrence features by other signal, filled on first use (a
+    string-keyed dict lookup per term: a cache keyed by the pair cost twice as much)."""
+
+    def __init__(self, s: str) -> None:
+        super().__init__()
+        self.s = s
+
+    def __missing__(self, other: str) -> int:
+        h = self[other] = _hash(f"{self.s}|co={other}")  # = _co_occurring's name
+        return h
+
+
 @functools.cache
-def _co_hash(s: str, other: str) -> int:
-    return _hash(f"{s}|co={other}")  # = _co_occurring's name
+def _co_row(s: str) -> _CoRow:
+    return _CoRow(s)
 
 
 _by_count = operator.itemgetter(1)

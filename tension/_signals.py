@@ -605,19 +605,43 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     blocks: dict[int, list[_RawHit]] = {}
     background_cue: set[int] = set()
     raw_hits, phrases = _scan(low)
+    # hits come nearly in text order: the last hit's sentence is tried before bisecting
+    i, lo, hi = -1, 0, -1  # sentence i spans [lo, hi); i = -1: none yet
     for raw in raw_hits:
-        i = bisect.bisect_right(starts, raw[0]) - 1
-        if i < 0 or raw[0] >= spans[i][1]:
-            continue
+        pos = raw[0]
+        if not lo <= pos < hi:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i < 0:
+                hi = -1
+                continue
+            lo, hi = spans[i]
+            if pos >= hi:
+                continue
         kind = raw[2]
         if kind == "trigger":
-            trig.setdefault(i, []).append(raw)
+            lst = trig.get(i)
+            if lst is None:
+                trig[i] = [raw]
+            else:
+                lst.append(raw)
         elif kind == "group":
-            groups.setdefault(i, set()).add(raw[3])
+            grp = groups.get(i)
+            if grp is None:
+                groups[i] = {raw[3]}
+            else:
+                grp.add(raw[3])
         elif kind == "block":
-            blocks.setdefault(i, []).append(raw)
+            lst = blocks.get(i)
+            if lst is None:
+                blocks[i] = [raw]
+            else:
+                lst.append(raw)
         elif kind == "modality":
-            modal.setdefault(i, []).append(raw)
+            lst = modal.get(i)
+            if lst is None:
+                modal[i] = [raw]
+            else:
+                lst.append(raw)
         elif kind == "background":
             background_cue.add(i)
     by_sent: dict[int, list[Mention]] = {}

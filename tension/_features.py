@@ -319,13 +319,49 @@ def _count_row(vec: Any, grams: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return idx, counts
 
 
+_LOW = (1 << 21) - 1  # "not in this vocabulary" in one half of a packed pair of indices
+_PACKED: list[tuple[tuple[Any, ...], dict[str, int]]] = []  # the last pair's merged vocabulary
+
+
+def _packed_vocab(a: Any, b: Any) -> dict[str, int] | None:
+    """One dict for two vocabularies: n-gram -> index in ``a`` << 21 | index in ``b`` (_LOW when
+    absent), so each n-gram is looked up once; built once per pair of fitted vectorizers."""
+    key = (a, b, a.vocabulary_, b.vocabulary_)
+    if _PACKED and all(x is y for x, y in zip(_PACKED[0][0], key, strict=True)):
+        return _PACKED[0][1]
+    if max(len(a.vocabulary_), len(b.vocabulary_)) >= _LOW:
+        return None
+    merged = {g: j << 21 | _LOW for g, j in a.vocabulary_.items()}
+    for g, j in b.vocabulary_.items():
+        merged[g] = (merged.get(g, _LOW << 21) & ~_LOW) | j
+    _PACKED[:] = [(key, merged)]
+    return merged
+
+
+def _split_rows(codes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    packed = np.array(codes, dtype=np.int64)
+    out = []
+    for half in (packed >> 21, packed & _LOW):
+        idx, counts = np.unique(half[half != _LOW], return_counts=True)
+        out.append((idx, counts))
+    return out
+
+
 class _SharedRows:
     """Count rows per distinct text for vectorizers that tokenise alike (the level head's and
-    the relevance gate's): a text is tokenised once and looked up in every vocabulary."""
+    the relevance gate's): a text is tokenised once, and its n-grams looked up once in a merged
+    vocabulary when there are two."""
 
     def __init__(self, vecs: list[Any]) -> None:
         self.vecs = vecs
         self.rows: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]] = {id(v): {} for v in vecs}
+        self.packed = _packed_vocab(*vecs) if len(vecs) == 2 else None
+
+    def count(self, grams: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(indices, counts) of ``grams`` in each vectorizer's vocabulary, in ``vecs`` order."""
+        if self.packed is None:
+            return [_count_row(v, grams) for v in self.vecs]
+        return _split_rows([c for c in map(self.packed.get, grams) if c is not None])
 
 
 def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | None = None) -> Any:
@@ -352,9 +388,8 @@ def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | No
     for doc in docs:
         row = mine.get(doc)
         if row is None:
-            grams = _grams(doc, vec)
-            for v in group.vecs:
-                group.rows[id(v)][doc] = _count_row(v, grams)
+            for v, counted in zip(group.vecs, group.count(_grams(doc, vec)), strict=True):
+                group.rows[id(v)][doc] = counted
             row = mine[doc]
         indices.append(row[0])
         counts.append(row[1])

@@ -61,9 +61,14 @@ def test_same_matrix_as_sklearn(params: dict) -> None:
     assert_same(fast_tfidf_transform(vec, DOCS[3:5]), vec.transform(DOCS[3:5]))
 
 
-def test_two_vectorizers_share_tokens_and_each_gets_its_own_matrix() -> None:
+@pytest.mark.parametrize(
+    "b_texts",
+    [TRAIN + TRAIN[:3], DOCS[6:] + ["words the first vocabulary has never seen: quokka zyzzyva"]],
+    ids=["b inside a", "b partly outside a"],
+)
+def test_two_vectorizers_share_tokens_and_each_gets_its_own_matrix(b_texts: list[str]) -> None:
     a = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(TRAIN)
-    b = TfidfVectorizer(ngram_range=(1, 2), min_df=2).fit(TRAIN + TRAIN[:3])
+    b = TfidfVectorizer(ngram_range=(1, 2), min_df=1).fit(b_texts)
     expect_a, expect_b = a.transform(DOCS), b.transform(DOCS[::-1])
     with fast_text_blocks(a, b):
         assert "transform" in vars(a) and "transform" in vars(b)

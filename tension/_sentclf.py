@@ -207,14 +207,36 @@ def load_rescorer() -> dict[str, Any] | None:
     if not isinstance(art, dict) or art.get("n_features") != N_FEATURES:
         log.warning("%s does not match this version; ignoring it", ARTIFACT)
         return None
-    art["coef"] = np.asarray(art["coef"], dtype=np.float64)
+    coef = art["coef"] = np.asarray(art["coef"], dtype=np.float64)
+    art["coef_codes"] = _compact(coef)
     return art
+
+
+def _compact(coef: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """``(codes, values)`` with ``values[codes]`` bit for bit ``coef`` (``codes`` None: the
+    values are the weights themselves), in as few bytes as that allows.
+
+    A candidate's terms are scattered over the 2 MB weight vector, and once the actor and rule
+    layers have run, fetching them cost ~0.15 ms an article. The weights ship as float32 with
+    fewer than 2**16 distinct values: 16-bit codes (512 KB) into a 200 KB table halve that.
+    float32 -> float64 is exact, so every sum is the same."""
+    bits = coef.view(np.uint64)
+    coef32 = coef.astype(np.float32)
+    if not np.array_equal(coef32.astype(np.float64).view(np.uint64), bits):
+        return None, coef
+    values, codes = np.unique(coef32, return_inverse=True)
+    codes = codes.reshape(-1)
+    if len(values) > 2**16 or not np.array_equal(
+            values[codes].astype(np.float64).view(np.uint64), bits):
+        return None, coef32
+    return codes.astype(np.uint16), values
 
 
 def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     """Probabilities of the candidates; the same features as ``feature_indices``, gathered in
     one pass (one numpy gather per article instead of arrays per event)."""
-    coef = art["coef"]
+    # the weights in their compact form (_compact), or as given
+    codes, values = art.get("coef_codes") or (None, art["coef"])
     n_ev = len(events)
     # article-level counts in one loop (the Counters of feature_indices, same orders)
     counts: dict[str, int] = {}
@@ -292,7 +314,8 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     idx = (idx % np.uint64(N_FEATURES)).astype(np.int64)
     ks = np.arange(n_ev, dtype=np.int64)
     own = np.concatenate([np.repeat(ks, struct_len), np.repeat(ks, lex_len)])
-    z = np.bincount(own, weights=coef[idx], minlength=n_ev) + float(art["intercept"])
+    weights = values[idx] if codes is None else values[codes[idx]]
+    z = np.bincount(own, weights=weights, minlength=n_ev) + float(art["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
 
 

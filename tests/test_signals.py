@@ -324,6 +324,23 @@ def test_rescorer_packed_sort_equals_lexsort(monkeypatch):
     assert sentclf.score(events, art).tolist() == packed.tolist()
 
 
+@pytest.mark.parametrize("coef, form", [
+    ([0.5, -0.25, 0.0, 2.0**-20], "codes"),  # float32 values, few distinct: 16-bit codes
+    ([0.5, -0.0, 0.0], "float32"),  # codes would merge -0.0 and 0.0
+    ([0.1, 0.5], "float64"),  # 0.1 is not a float32
+])
+def test_rescorer_weights_compact_form_is_exact(coef, form):
+    from tension._sentclf import _compact
+
+    arr = np.asarray(coef, dtype=np.float64)
+    codes, values = _compact(arr)
+    got = {np.uint16: "codes"}.get(codes.dtype.type, "") if codes is not None else \
+        {np.float32: "float32", np.float64: "float64"}[values.dtype.type]
+    assert got == form
+    back = (values if codes is None else values[codes]).astype(np.float64)
+    assert back.view(np.uint64).tolist() == arr.view(np.uint64).tolist()
+
+
 def _event() -> Event:
     return Event("a1", "military_strike", "material_conflict", "IND", "PAK",
                  confidence=0.5, extra={"cue": "shelled"})

@@ -653,20 +653,22 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     # beside such a trigger
     sents: dict[int, _Sent] = {}
     no_groups: set[str] = set()
+    no_blocks: frozenset[str] = frozenset()
     for i, triggers in trig.items():
         ms_i = by_sent.get(i)
-        block_i = blocks.get(i, [])
+        block_i = blocks.get(i)
         if ms_i:
             # a cue inside a name ("United" in "United States", "Union" in "European Union")
             # is not a cue
             triggers = [h for h in triggers if not _in_mention(h[0], h[1], ms_i)]
             if block_i:
                 block_i = [h for h in block_i if not _in_mention(h[0], h[1], ms_i)]
-        blocked = {h[3] for h in block_i}
+        blocked = {h[3] for h in block_i} if block_i else no_blocks
         if "*" in blocked:
             continue
         # triggers that may fire: not blocked, their word group present; in text order
-        triggers.sort(key=_by_start)
+        if len(triggers) > 1:
+            triggers.sort(key=_by_start)
         groups_i = groups.get(i, no_groups)
         live = [_Hit(*h) for h in triggers
                 if h[3] not in blocked and (not h[4] or h[4] in groups_i)]

@@ -9,6 +9,7 @@ text (``Article.raw_text``) so an analyst can highlight evidence in what they fe
 from __future__ import annotations
 
 import bisect
+import sys
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
@@ -231,7 +232,9 @@ def _slot_setter_init(cls: type) -> Any:
     made building the ~30 events of an article cost more than deciding them. Same parameters,
     order and defaults; assignment after construction still raises FrozenInstanceError."""
     fs = fields(cls)
-    env: dict[str, Any] = {"_MISSING": _FACTORY}
+    # the module's names too, so that typing.get_type_hints resolves the annotations
+    env: dict[str, Any] = dict(vars(sys.modules[cls.__module__]))
+    env["_MISSING"] = _FACTORY
     params, body = [], []
     for f in fs:
         env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__

@@ -359,6 +359,7 @@ def test_event_construction_keeps_dataclass_behaviour():
     import dataclasses
     import inspect
     import pickle
+    import typing
 
     e = _event()
     names = [f.name for f in dataclasses.fields(Event)]
@@ -372,6 +373,7 @@ def test_event_construction_keeps_dataclass_behaviour():
     assert dataclasses.asdict(e)["extra"] == {"cue": "shelled"}
     assert e.to_dict()["third_parties"] == [] and repr(e).startswith("Event(article_id='a1'")
     assert e == _event() and e != dataclasses.replace(e, modality="negated")
+    assert typing.get_type_hints(Event.__init__)["extra"] == dict[str, typing.Any]
     with pytest.raises(TypeError):
         Event("a1", "military_strike")  # type: ignore[call-arg]
     with pytest.raises(TypeError):

@@ -219,7 +219,10 @@ class TensionModel:
 
     def predict_proba(self, rows: pd.DataFrame) -> np.ndarray:
         """Calibrated P(level = 0..4) for dyad rows (columns of ``DYAD_ROW_COLUMNS``)."""
-        proba = self.pipeline.predict_proba(rows)
+        from tension._features import fast_text_blocks
+
+        with fast_text_blocks(self.pipeline):  # same matrices as sklearn, faster
+            proba = self.pipeline.predict_proba(rows)
         classes = list(self.pipeline.classes_)
         out = np.zeros((len(rows), 5))
         for j, c in enumerate(classes):
@@ -231,7 +234,10 @@ class TensionModel:
         the model has no gate)."""
         if self.relevance is None or not len(rows):
             return np.ones(len(rows))
-        proba = self.relevance.predict_proba(rows)
+        from tension._features import fast_text_blocks
+
+        with fast_text_blocks(self.relevance):  # same matrices as sklearn, faster
+            proba = self.relevance.predict_proba(rows)
         return np.asarray(proba[:, list(self.relevance.classes_).index(1)], dtype=float)
 
     def gated(self, rows: pd.DataFrame) -> np.ndarray:

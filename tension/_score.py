@@ -58,9 +58,30 @@ def analyse(article: Article) -> Analysis:
 
 
 def _dyad_text(art: Article) -> str:
-    """Title and whole text for the TF-IDF block: the labels describe the article's main pair,
-    which is what the whole article is about (the pair's own sentences were not tried)."""
+    """Title and whole text for the TF-IDF block of the main pair: the labels describe the
+    article's main pair, which is what the whole article is about."""
     return f"{art.title or ''}\n{art.text}"
+
+
+def _pair_text(an: Analysis, a: str, b: str) -> str:
+    """The TF-IDF text of a secondary pair: the sentences naming both states and those of the
+    events linking them (the whole text would give every pair the main story's words)."""
+    from tension._features import events_for_dyad
+    from tension._text import split_sentences
+
+    codes: dict[int, set[str]] = {}
+    for m in an.mentions:
+        code = m.state if m.kind == "group" else m.code
+        if code in (a, b):
+            codes.setdefault(m.sentence_index, set()).add(code)
+    keep = {i for i, c in codes.items() if len(c) == 2}
+    keep |= {e.sentence_index for e, d in events_for_dyad(an.events, a, b) if d in ("a_b", "b_a")}
+    if not keep:
+        return _dyad_text(an.article)
+    text = an.article.text
+    return "\n".join(
+        text[s:e] for i, (s, e) in enumerate(split_sentences(text)) if i in keep
+    )
 
 
 def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
@@ -80,7 +101,8 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
         "in_lead": getattr(dyad, "in_lead", False),
         "events": an.events,
         "title_events": an.title_events,
-        "text": _dyad_text(an.article),
+        # rank 0: a labelled pair the ranking did not find (training); read like the main pair
+        "text": _pair_text(an, a, b) if getattr(dyad, "rank", 0) > 1 else _dyad_text(an.article),
     }
 
 

@@ -62,7 +62,7 @@ def test_events_for_dyad_directions(event: Event, direction: str | None) -> None
 
 def test_featurizer_follows_the_estimator_contract() -> None:
     f = DyadFeaturizer(log_counts=False)
-    assert f.get_params() == {"log_counts": False, "min_confidence": 0.0}
+    assert f.get_params() == {"log_counts": False, "min_confidence": 0.0, "strict_below": 0.1}
     assert not hasattr(f, "feature_names_out_")  # __init__ stores parameters only
     rows = pd.DataFrame(
         [
@@ -94,6 +94,45 @@ def test_featurizer_ignores_events_only_about_other_states() -> None:
         [{"actor_a": "IRN", "actor_b": "PAK", "events": [_event("sanctions", "USA", "RUS")]}]
     )
     assert f.fit_transform(rows)["sanctions__act"].iloc[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("rank", "salience", "strict_below", "inherits"),
+    [
+        (2, 0.05, 0.1, False),  # a bystander: the main pair's strike is not its own
+        (2, 0.40, 0.1, True),  # nearly as salient as the main pair: stays loose
+        (1, 0.05, 0.1, True),  # the main pair is always loose
+        (2, 0.05, 0.0, True),  # strictness switched off
+    ],
+)
+def test_secondary_pair_does_not_inherit_the_main_pairs_events(
+    rank: int, salience: float, strict_below: float, inherits: bool
+) -> None:
+    f = DyadFeaturizer(log_counts=False, strict_below=strict_below).set_output(transform="pandas")
+    strike = _event("military_strike", "IRN", "PAK")
+    restraint = _event("call_for_restraint", "CHN", None)
+    row = {
+        "actor_a": "CHN",
+        "actor_b": "IRN",
+        "rank": rank,
+        "salience": salience,
+        "events": [strike, restraint],
+        "title_events": [_event("military_strike", "IRN", "PAK")],
+    }
+    out = f.fit_transform(pd.DataFrame([row])).iloc[0]
+    assert out["military_strike__act"] == int(inherits)
+    assert out["military_strike__title"] == int(inherits)
+    assert out["call_for_restraint__act"] == 1  # its own event counts either way
+
+
+def test_seed_bystander_pairs_score_below_the_main_pair(seed_path: object) -> None:
+    scores = tension.score(seed_path)
+    top = scores[scores["rank"] == 1].iloc[0]
+    assert top["dyad"] == "IRN-PAK" and top["level"] == 4
+    china = scores[scores["dyad"] == "CHN-IRN"]
+    # China urged restraint: that pair is not a party to the strikes
+    assert len(china) == 1 and china["level"].iloc[0] <= 2
+    assert china["escalation_score"].iloc[0] < top["escalation_score"] - 30
 
 
 # --------------------------------------------------------------------------- model

@@ -604,6 +604,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     groups: dict[int, set[str]] = {}
     blocks: dict[int, list[_RawHit]] = {}
     background_cue: set[int] = set()
+    listed = {"trigger": trig, "block": blocks, "modality": modal}
     raw_hits, phrases = _scan(low)
     # hits come nearly in text order: the last hit's sentence is tried before bisecting
     i, lo, hi = -1, 0, -1  # sentence i spans [lo, hi); i = -1: none yet
@@ -618,10 +619,11 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if pos >= hi:
                 continue
         kind = raw[2]
-        if kind == "trigger":
-            lst = trig.get(i)
+        bucket = listed.get(kind)
+        if bucket is not None:
+            lst = bucket.get(i)
             if lst is None:
-                trig[i] = [raw]
+                bucket[i] = [raw]
             else:
                 lst.append(raw)
         elif kind == "group":
@@ -630,18 +632,6 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 groups[i] = {raw[3]}
             else:
                 grp.add(raw[3])
-        elif kind == "block":
-            lst = blocks.get(i)
-            if lst is None:
-                blocks[i] = [raw]
-            else:
-                lst.append(raw)
-        elif kind == "modality":
-            lst = modal.get(i)
-            if lst is None:
-                modal[i] = [raw]
-            else:
-                lst.append(raw)
         elif kind == "background":
             background_cue.add(i)
     by_sent: dict[int, list[Mention]] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -79,6 +80,13 @@ def _is_state(code: str | None) -> bool:
     return code is not None and len(code) == 3 and code.isalpha() and code.isupper()
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _states(src: str | None, tgt: str | None, loc: str | None) -> frozenset[str]:
+    """The state codes among an event's source, target and location (asked for every event
+    of every pair; the combinations repeat, so cached)."""
+    return frozenset(x for x in (src, tgt, loc) if x and _is_state(x))
+
+
 def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event, str]]:
     """Events that concern the pair (a, b), each with its direction (see module doc)."""
     side = {a, b}
@@ -94,9 +102,10 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
             if other is not None:
                 out.append((e, "a_b" if src == a else "b_a"))
                 continue
-        states = {x for x in (src, tgt, loc) if _is_state(x)}
-        outsiders = states - side - set(e.third_parties)
-        if outsiders:
+        states = _states(src, tgt, loc)
+        if states and not states <= side and (
+            not e.third_parties or states - side - set(e.third_parties)
+        ):
             continue  # about another pair
         if e.third_parties or (src and src not in side and not _is_state(src)):
             out.append((e, "third"))
@@ -186,8 +195,10 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         # The dyad rows of one article share its event list: per list and per event the work
         # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
         kept: dict[int, list[Event]] = {}
-        per_event: dict[int, tuple[set[str], int, int] | None] = {}
+        per_event: dict[int, tuple[frozenset[str], int, int] | None] = {}
         per_title: dict[int, int] = {}
+        columns: dict[tuple[str, str, bool], tuple[int, int] | None] = {}
+        directed: dict[tuple[str, str], int] = {}
         # models saved before the parameter existed counted every pair loosely
         strict_below = float(getattr(self, "strict_below", 0.0))
         for i in range(n_rows):
@@ -202,15 +213,21 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 ]
             counts: dict[int, int] = {}
             for e in events:
-                if id(e) not in per_event:
-                    per_event[id(e)] = _event_columns(e, tax, index)
-                info = per_event[id(e)]
+                info = per_event.get(id(e), _UNSEEN)
+                if info is _UNSEEN:
+                    key = (e.signal, e.modality, e.sentence_index < LEAD_SENTENCES)
+                    cl = columns.get(key, _UNSEEN)
+                    if cl is _UNSEEN:
+                        cl = columns[key] = _event_columns(key, tax, index)
+                    info = per_event[id(e)] = (
+                        None if cl is None else (_states(e.source, e.target, e.location), *cl)
+                    )
                 if info is None:
                     continue  # not a signal of the taxonomy
                 states, col, lead = info
                 if states and not states & side:
                     continue  # solely about other states
-                if strict and states - side - set(e.third_parties):
+                if strict and not states <= side and states - side - set(e.third_parties):
                     continue  # also about a state outside this secondary pair
                 counts[col] = counts.get(col, 0) + 1
                 if lead >= 0:
@@ -232,13 +249,19 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 if spec is None or MODALITY_GROUPS.get(e.modality) != "act":
                     continue
                 if direction != "pair":
-                    col = index[f"{spec.family}__{direction}"]
+                    fd = (spec.family, direction)
+                    col = directed.get(fd, -1)
+                    if col < 0:
+                        col = directed[fd] = index[f"{spec.family}__{direction}"]
                     counts[col] = counts.get(col, 0) + 1
-                max_conf = max(max_conf, -spec.weight)
-                max_coop = max(max_coop, spec.weight)
-                net += spec.weight
-                if e.casualties:
-                    cas = max(cas, e.casualties)
+                w = spec.weight
+                if -w > max_conf:
+                    max_conf = -w
+                if w > max_coop:
+                    max_coop = w
+                net += w
+                if e.casualties and e.casualties > cas:
+                    cas = e.casualties
             f = out[i]
             for col, c in counts.items():
                 f[col] = c
@@ -264,18 +287,20 @@ _ROW_FIELDS = (
 )
 
 
+_UNSEEN: Any = object()  # "not looked up yet" in the per-call caches (None is a value there)
+
+
 def _event_columns(
-    e: Event, tax: dict[str, Any], index: dict[str, int]
-) -> tuple[set[str], int, int] | None:
-    """(states named, the event's count column, its lead column or -1); None off-taxonomy."""
-    if e.signal not in tax:
+    key: tuple[str, str, bool], tax: dict[str, Any], index: dict[str, int]
+) -> tuple[int, int] | None:
+    """(the count column, the lead column or -1) of an event's (signal, modality, in the lead);
+    None off-taxonomy."""
+    signal, modality, in_lead = key
+    if signal not in tax:
         return None
-    states: set[str] = {x for x in (e.source, e.target, e.location) if x and _is_state(x)}
-    group = MODALITY_GROUPS.get(e.modality, "neg")
-    lead = -1
-    if group == "act" and e.sentence_index < LEAD_SENTENCES:
-        lead = index[f"{e.signal}__lead"]
-    return states, index[f"{e.signal}__{group}"], lead
+    group = MODALITY_GROUPS.get(modality, "neg")
+    lead = index[f"{signal}__lead"] if group == "act" and in_lead else -1
+    return index[f"{signal}__{group}"], lead
 
 
 def _columns(X: Any, names: Sequence[str]) -> dict[str, list[Any]]:
@@ -296,6 +321,7 @@ def _as_records(X: Any) -> Sequence[dict[str, Any]]:
 # ------------------------------------------------------------------ text block: exact, faster
 
 _TOKEN_RE: dict[tuple[str, bool], Any] = {}  # (token_pattern, lowercase) -> compiled findall
+_DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # TfidfVectorizer's token_pattern
 
 
 def _fast_text_ok(vec: Any) -> bool:
@@ -313,8 +339,8 @@ def _fast_text_ok(vec: Any) -> bool:
     )
 
 
-def _grams(doc: str, vec: Any) -> list[str]:
-    """The n-grams sklearn's word analyzer makes of ``doc`` (same multiset, other order)."""
+def _tokens(doc: str, vec: Any) -> list[str]:
+    """The tokens sklearn's word analyzer finds in ``doc`` (before n-grams)."""
     import re
 
     key = (vec.token_pattern, bool(vec.lowercase))
@@ -322,9 +348,15 @@ def _grams(doc: str, vec: Any) -> list[str]:
     if findall is None:
         # sklearn's default r"(?u)\b\w\w+\b" and r"\w\w+" both find every whole run of two or
         # more word characters (and nothing else); the second at half the cost
-        pat = r"\w\w+" if vec.token_pattern == r"(?u)\b\w\w+\b" else vec.token_pattern
+        pat = r"\w\w+" if vec.token_pattern == _DEFAULT_TOKENS else vec.token_pattern
         findall = _TOKEN_RE[key] = re.compile(pat).findall
     tokens: list[str] = findall(doc.lower() if vec.lowercase else doc)
+    return tokens
+
+
+def _grams(doc: str, vec: Any) -> list[str]:
+    """The n-grams sklearn's word analyzer makes of ``doc`` (same multiset, other order)."""
+    tokens = _tokens(doc, vec)
     min_n, max_n = vec.ngram_range
     out = tokens if min_n == 1 else []
     for n in range(max(min_n, 2), max_n + 1):
@@ -359,13 +391,85 @@ def _packed_vocab(a: Any, b: Any) -> dict[str, int] | None:
     return merged
 
 
-def _split_rows(codes: list[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-    packed = np.array(codes, dtype=np.int64)
+def _split_rows(packed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     out = []
     for half in (packed >> 21, packed & _LOW):
         idx, counts = np.unique(half[half != _LOW], return_counts=True)
         out.append((idx, counts))
     return out
+
+
+class _TokenIds:
+    """A vocabulary of unigrams and bigrams as token ids, so that a text's n-grams are looked up
+    without building their strings: each token is looked up once, the bigrams as pairs of ids
+    in one sorted numpy array. ``codes(tokens)`` gives the same multiset of vocabulary codes as
+    looking up every n-gram string of the tokens."""
+
+    def __init__(self, vocab: dict[str, int], ngram_range: tuple[int, int]) -> None:
+        self.min_n, self.max_n = ngram_range
+        tok: dict[str, int] = {}
+        uni: dict[int, int] = {}
+        bi: dict[tuple[int, int], int] = {}
+        for gram, code in vocab.items():
+            parts = gram.split(" ")
+            ids = [tok.setdefault(p, len(tok)) for p in parts]
+            if len(ids) == 1:
+                uni[ids[0]] = code
+            else:
+                bi[(ids[0], ids[1])] = code
+        self.tok = tok
+        n = len(tok)
+        # the last slot answers token id -1 (a token no vocabulary n-gram contains)
+        self.uni = np.full(n + 1, -1, dtype=np.int64)
+        for i, code in uni.items():
+            self.uni[i] = code
+        keys = np.fromiter((x * n + y for x, y in bi), dtype=np.int64, count=len(bi))
+        order = np.argsort(keys)
+        self.bi_keys = keys[order]
+        self.bi_codes = np.fromiter(bi.values(), dtype=np.int64, count=len(bi))[order]
+        self.n = n
+
+    @staticmethod
+    def usable(vocab: dict[str, int], ngram_range: tuple[int, int]) -> bool:
+        """Word unigrams and bigrams whose tokens hold no space (sklearn joins them by one)."""
+        lo, hi = ngram_range
+        return lo >= 1 and hi <= 2 and all(
+            g.count(" ") < hi and "" not in g.split(" ") for g in vocab
+        )
+
+    def codes(self, tokens: list[str]) -> np.ndarray:
+        ids = np.fromiter(
+            map(self.tok.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
+        )
+        parts = []
+        if self.min_n == 1:
+            u = self.uni[ids]
+            parts.append(u[u >= 0])
+        if self.max_n == 2 and len(ids) > 1 and len(self.bi_keys):
+            left, right = ids[:-1], ids[1:]
+            ok = (left >= 0) & (right >= 0)
+            keys = left[ok] * self.n + right[ok]
+            pos = np.searchsorted(self.bi_keys, keys)
+            pos[pos == len(self.bi_keys)] = 0
+            hit = self.bi_keys[pos] == keys
+            parts.append(self.bi_codes[pos[hit]])
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+_IDS: list[tuple[tuple[Any, ...], _TokenIds | None]] = []  # the last vocabulary's token ids
+
+
+def _token_ids(vocab: dict[str, int], ngram_range: tuple[int, int]) -> _TokenIds | None:
+    """:class:`_TokenIds` of ``vocab`` (built once per vocabulary object), or None when the
+    n-grams are not plain word unigrams and bigrams."""
+    rng = (int(ngram_range[0]), int(ngram_range[1]))
+    key = (vocab, rng)
+    for k, ids in _IDS:
+        if k[0] is vocab and k[1] == rng:
+            return ids
+    ids = _TokenIds(vocab, rng) if _TokenIds.usable(vocab, rng) else None
+    _IDS[:] = [(key, ids)] + _IDS[:1]  # the merged pair and a single vectorizer's
+    return ids
 
 
 class _SharedRows:
@@ -377,12 +481,27 @@ class _SharedRows:
         self.vecs = vecs
         self.rows: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]] = {id(v): {} for v in vecs}
         self.packed = _packed_vocab(*vecs) if len(vecs) == 2 else None
+        vocab = self.packed if self.packed is not None else vecs[0].vocabulary_
+        # the id path splits n-grams at spaces: only for sklearn's default tokens (no spaces)
+        plain = vecs[0].token_pattern == _DEFAULT_TOKENS and len(vecs) <= 2
+        self.ids = _token_ids(vocab, tuple(vecs[0].ngram_range)) if plain else None
 
     def count(self, grams: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """(indices, counts) of ``grams`` in each vectorizer's vocabulary, in ``vecs`` order."""
         if self.packed is None:
             return [_count_row(v, grams) for v in self.vecs]
-        return _split_rows([c for c in map(self.packed.get, grams) if c is not None])
+        return _split_rows(np.array([c for c in map(self.packed.get, grams) if c is not None],
+                                    dtype=np.int64))
+
+    def count_doc(self, doc: str, vec: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`count` of the n-grams of ``doc`` as ``vec`` analyses it."""
+        if self.ids is None:
+            return self.count(_grams(doc, vec))
+        codes = self.ids.codes(_tokens(doc, vec))
+        if self.packed is None:
+            idx, counts = np.unique(codes, return_counts=True)
+            return [(idx, counts)]
+        return _split_rows(codes)
 
 
 def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | None = None) -> Any:
@@ -409,7 +528,7 @@ def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | No
     for doc in docs:
         row = mine.get(doc)
         if row is None:
-            for v, counted in zip(group.vecs, group.count(_grams(doc, vec)), strict=True):
+            for v, counted in zip(group.vecs, group.count_doc(doc, vec), strict=True):
                 group.rows[id(v)][doc] = counted
             row = mine[doc]
         indices.append(row[0])

@@ -40,6 +40,11 @@ SETTINGS = [
     {"ngram_range": (1, 2), "lowercase": False, "use_idf": False},
     {"ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
     {"ngram_range": (1, 2), "token_pattern": r"([a-z]+)\d*"},
+    # tokens that hold a space: n-grams cannot be split back into tokens at spaces
+    {"ngram_range": (1, 2), "token_pattern": r"[a-z]+(?: [a-z]+)?"},
+    # bigrams kept whose words were pruned as unigrams
+    {"ngram_range": (1, 2), "max_features": 25},
+    {"ngram_range": (2, 2)},
     {"ngram_range": (1, 2), "stop_words": "english"},  # not reproduced: falls back to sklearn
     {"ngram_range": (1, 2), "binary": True},  # idem
 ]

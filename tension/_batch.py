@@ -176,12 +176,14 @@ def _score_chunk_in_worker(chunk: list[Article]) -> list[dict[str, Any]]:
 
 def _score_chunk(chunk: list[Article], model: TensionModel) -> list[dict[str, Any]]:
     """Contract rows of one chunk as JSON-ready dicts (converted where they were made)."""
+    from tension._gc import bulk_gc
     from tension._score import analyse, contract_rows
     from tension._write import _plain
 
-    # the rows score_articles() would put in a frame, without the round trip through pandas
-    rows = contract_rows([analyse(a) for a in chunk], model)
-    return [{k: _plain(r[k]) for k in SCORE_COLUMNS} for r in rows]
+    with bulk_gc():
+        # the rows score_articles() would put in a frame, without the round trip through pandas
+        rows = contract_rows([analyse(a) for a in chunk], model)
+        return [{k: _plain(r[k]) for k in SCORE_COLUMNS} for r in rows]
 
 
 def _ordered_results(

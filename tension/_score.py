@@ -163,8 +163,11 @@ def _evidence(events: Sequence[Event], a: str, b: str) -> tuple[dict[str, int], 
 
 def score_articles(articles: Iterable[Article], model: TensionModel) -> pd.DataFrame:
     """Score already-read articles into the contract's rows (every article accounted for)."""
-    analyses = [analyse(a) for a in articles]
-    return score_analyses(analyses, model)
+    from tension._gc import bulk_gc
+
+    with bulk_gc():
+        analyses = [analyse(a) for a in articles]
+        return score_analyses(analyses, model)
 
 
 def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.DataFrame:

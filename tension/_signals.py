@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from tension._gc import bulk_gc
 from tension._taxonomy import SIGNALS, SignalSpec, load_cues, load_taxonomy
 from tension._text import split_sentences
 from tension._types import MODALITIES, Article, Event, Mention
@@ -916,14 +917,18 @@ class SignalCounts(TransformerMixin, BaseEstimator):
         index = {n: i for i, n in enumerate(names)}
         rows = list(X.tolist() if hasattr(X, "tolist") else X)
         out = np.zeros((len(rows), len(names)), dtype=float)
-        for r, item in enumerate(rows):
-            events = item if isinstance(item, list | tuple) else extract_signals(item)
-            for e in events:
-                if e.background and not self.include_background:
-                    continue
-                if e.confidence < self.min_confidence:
-                    continue
-                j = index.get(f"{e.signal}__{e.modality}")
-                if j is not None:
-                    out[r, j] += 1
+        with bulk_gc():
+            for r, item in enumerate(rows):
+                self._count_into(out[r], item, index)
         return out
+
+    def _count_into(self, row: np.ndarray, item: Any, index: dict[str, int]) -> None:
+        events = item if isinstance(item, list | tuple) else extract_signals(item)
+        for e in events:
+            if e.background and not self.include_background:
+                continue
+            if e.confidence < self.min_confidence:
+                continue
+            j = index.get(f"{e.signal}__{e.modality}")
+            if j is not None:
+                row[j] += 1

@@ -59,11 +59,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs or not args.output:
         print("tension signals: give INPUT... and -o OUTPUT, or --text TEXT", file=sys.stderr)
         return 2
+    from tension._gc import bulk_gc
     from tension._write import open_writer
     from tension.cli._common import articles_from_args
 
     n_art = n_ev = 0
-    with open_writer(args.output, columns=COLUMNS) as w:
+    with bulk_gc(), open_writer(args.output, columns=COLUMNS) as w:
         chunk: list[dict[str, object]] = []
         for art in articles_from_args(args):
             for e in extract_signals(art):

@@ -528,6 +528,7 @@ def _find_uncached(
     low_t = low if one_to_one and folded is text else None  # _fold returns text if unchanged
     spans = split_sentences(text)
     starts = [sp[0] for sp in spans]
+    raw_span = None if identity or article is None else article.raw_span_fn()
     sent_starts: frozenset[int] | None = None
     doc_us: bool | None = None
     in_dateline = _in_datelines(text, [c[0] for c in kept])
@@ -565,7 +566,7 @@ def _find_uncached(
             if vp is None:
                 vp = verb_pos[si] = _first_verb(text, *spans[si]) if si < len(spans) else -1
             role = "other" if vp < 0 else "subject" if s < vp else "object"
-        rs, re_ = (s, e) if identity or article is None else article.raw_span(s, e)
+        rs, re_ = (s, e) if raw_span is None else raw_span(s, e)
         if kind == "group":
             groups = True
         # positional (a third cheaper than keywords): article_id, start, end, text, code, kind,

@@ -20,7 +20,7 @@ import logging
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -552,34 +552,6 @@ def extract_signals(
     return _sentclf.rescore(art, events)
 
 
-def _raw_span_fn(art: Article) -> Callable[[int, int], tuple[int, int]]:
-    """``art.raw_span`` with the anchor offsets listed once per article (``raw_offset`` bisects
-    with a key function on every call; events map 3-4 offsets each)."""
-    anchors = art.anchors
-    if not anchors:
-        return lambda s, e: (s, s) if e <= s else (s, e)
-    limit = len(art.raw_text) if art.raw_text else None
-    if anchors == ((0, 0),) and (limit is None or limit >= len(art.text)):
-        # nothing was cut or replaced (clean text is the raw text): offsets are the same
-        return lambda s, e: (s, e) if e > s else (s, s)
-    keys = [a[0] for a in anchors]
-
-    def off(pos: int) -> int:
-        i = bisect.bisect_right(keys, pos) - 1
-        if i < 0:
-            return pos
-        raw = anchors[i][1] + (pos - anchors[i][0])
-        return raw if limit is None or raw < limit else limit
-
-    def span(s: int, e: int) -> tuple[int, int]:
-        if e <= s:
-            x = off(s)
-            return x, x
-        return off(s), off(e - 1) + 1
-
-    return span
-
-
 _by_start = operator.itemgetter(0)
 
 
@@ -681,7 +653,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         ref_year = max(ys) if ys else None
     tax = load_taxonomy()
     pair = _pair_from_counts(mentions)
-    raw_span = _raw_span_fn(art)
+    raw_span = art.raw_span_fn()
     no_mentions: list[Mention] = []
     last_force: Event | None = None
     out: list[Event] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import sys
+from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Literal
 
@@ -121,6 +122,10 @@ class ModelError(TensionError):
     """A model that cannot or must not be loaded or used; the message says how to fix it."""
 
 
+def _empty_or_same(s: int, e: int) -> tuple[int, int]:
+    return (s, s) if e <= s else (s, e)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One cleaned article and the map back to its original text.
@@ -162,6 +167,32 @@ class Article:
             s = self.raw_offset(start)
             return s, s
         return self.raw_offset(start), self.raw_offset(end - 1) + 1
+
+    def raw_span_fn(self) -> Callable[[int, int], tuple[int, int]]:
+        """:meth:`raw_span` as a function with the anchor offsets listed once, for mapping many
+        spans of one article (``raw_offset`` bisects with a key function on every call)."""
+        anchors = self.anchors
+        if not anchors:
+            return _empty_or_same
+        limit = len(self.raw_text) if self.raw_text else None
+        if anchors == ((0, 0),) and (limit is None or limit >= len(self.text)):
+            return _empty_or_same  # nothing was cut or replaced: the offsets are the same
+        keys = [a[0] for a in anchors]
+
+        def off(pos: int) -> int:
+            i = bisect.bisect_right(keys, pos) - 1
+            if i < 0:
+                return pos
+            raw = anchors[i][1] + (pos - anchors[i][0])
+            return raw if limit is None or raw < limit else limit
+
+        def span(s: int, e: int) -> tuple[int, int]:
+            if e <= s:
+                x = off(s)
+                return x, x
+            return off(s), off(e - 1) + 1
+
+        return span
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,3 +91,26 @@ def test_check_helper_rejects_bad_article(n: int) -> None:
     # the property checker itself must be able to fail
     with pytest.raises(AssertionError):
         _check(Article(id="", text="x") if n == 0 else Article(id="a", text=" "))
+
+
+# cleaning cuts and replaces spans (boilerplate, entities, whitespace): raw texts built to
+# exercise it, so that the anchors are not the identity
+_pieces = st.sampled_from([
+    "Pakistan ", "Iran  ", "&amp; ", "\n\n", "<b>", "</b>", "Advertisement\n", "\u00a0",
+    "strikes ", "“quoted” ", "\t", "Read more: ", "ﬁnal ", "x",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw=st.lists(_pieces | st.text(max_size=6), min_size=1, max_size=40).map("".join),
+       spans=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=20))
+def test_raw_span_fn_maps_every_span_as_raw_span(raw: str, spans: list) -> None:
+    try:
+        art = next(iter(as_articles([{"id": "p", "text": raw}])))
+    except IngestError:
+        return  # nothing left after cleaning
+    fn = art.raw_span_fn()
+    n = len(art.text)
+    for s, e in spans:
+        s, e = min(s, n), min(e, n + 1)
+        assert fn(s, e) == art.raw_span(s, e)

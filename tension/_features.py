@@ -19,6 +19,7 @@ import contextlib
 import functools
 import itertools
 import math
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -191,6 +192,30 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         cols = _columns(X, _ROW_FIELDS)
         n_rows = len(cols["events"])
         out = np.zeros((n_rows, len(index)), dtype=float)
+        memo = _memo()
+        todo: Sequence[int] = range(n_rows)
+        if memo is not None:
+            # rows this configuration already featurized in the block (the relevance gate
+            # featurizes the rank-1 rows the level head does)
+            cfg = (type(self), tuple(self.feature_names_out_), self.log_counts,
+                   self.min_confidence, getattr(self, "strict_below", 0.0))
+            keys = [(cfg, id(cols["events"][i]), id(cols["title_events"][i]),
+                     *(cols[c][i] for c in _ROW_FIELDS if c not in ("events", "title_events")))
+                    for i in range(n_rows)]
+            todo = [i for i in range(n_rows) if keys[i] not in memo]
+            for i in range(n_rows):
+                if keys[i] in memo:
+                    out[i] = memo[keys[i]]
+        self._transform_rows(cols, todo, out, tax, index)
+        if memo is not None:
+            for i in todo:
+                memo[keys[i]] = out[i].copy()
+        return out
+
+    def _transform_rows(
+        self, cols: dict[str, list[Any]], todo: Iterable[int], out: np.ndarray,
+        tax: dict[str, Any], index: dict[str, int],
+    ) -> None:
         n_counts = len(self.signals_) * len(_PER_SIGNAL) + len(self.families_) * len(_DIRECTIONS)
         # The dyad rows of one article share its event list: per list and per event the work
         # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
@@ -201,7 +226,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         directed: dict[tuple[str, str], int] = {}
         # models saved before the parameter existed counted every pair loosely
         strict_below = float(getattr(self, "strict_below", 0.0))
-        for i in range(n_rows):
+        for i in todo:
             a, b = cols["actor_a"][i] or "", cols["actor_b"][i] or ""
             side = {a, b}
             strict = (cols["rank"][i] or 0) > 1 and float(cols["salience"][i] or 0) < strict_below
@@ -278,7 +303,31 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             f[index["dyad__cooccur_log"]] = math.log1p(float(cols["n_cooccur"][i] or 0))
             f[index["dyad__in_title"]] = float(bool(cols["in_title"][i]))
             f[index["dyad__in_lead"]] = float(bool(cols["in_lead"][i]))
-        return out
+
+
+_local = threading.local()  # the memo stack of shared_feature_rows(), per thread
+
+
+def _memo() -> dict[tuple[Any, ...], np.ndarray] | None:
+    stack = getattr(_local, "memo", None)
+    return stack[-1] if stack else None
+
+
+@contextlib.contextmanager
+def shared_feature_rows() -> Iterator[None]:
+    """Inside the block, :meth:`DyadFeaturizer.transform` reuses the feature row it already
+    computed for the same dyad row (same event lists, pair and ranking; the same featurizer
+    configuration). Scoring featurizes each article's main pair twice, for the level head and
+    the relevance gate. Rows are recognised by the identity of their event lists, so the
+    objects must stay alive for the block: use one block per chunk of analyses."""
+    stack = getattr(_local, "memo", None)
+    if stack is None:
+        stack = _local.memo = []
+    stack.append({})
+    try:
+        yield
+    finally:
+        stack.pop()
 
 
 _ROW_FIELDS = (

@@ -180,10 +180,12 @@ def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.Data
 def contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dict[str, Any]]:
     """The contract's rows as dicts (what :func:`score_analyses` puts in a frame); batch scoring
     writes these without the round trip through pandas."""
-    from tension._features import fast_text_blocks
+    from tension._features import fast_text_blocks, shared_feature_rows
 
-    # the model's TF-IDF blocks compute the same matrices faster, each article's text once
-    with fast_text_blocks(getattr(model, "pipeline", None), getattr(model, "relevance", None)):
+    # the model's TF-IDF blocks compute the same matrices faster, each article's text once;
+    # the level head and the relevance gate share the main pairs' feature rows
+    with fast_text_blocks(getattr(model, "pipeline", None), getattr(model, "relevance", None)), \
+            shared_feature_rows():
         return _contract_rows(analyses, model)
 
 

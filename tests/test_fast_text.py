@@ -141,3 +141,43 @@ def test_featurizer_rows_sharing_one_event_list_match_rows_with_copies() -> None
         names = list(fz.get_feature_names_out())
         assert got[0, names.index(f"{sig[0]}__title")] > 0
         assert got[0, names.index(f"{sig[0]}__act")] != got[1, names.index(f"{sig[0]}__act")]
+
+
+SEED_LIKE = (
+    "Iran launched missile strikes on Pakistan on Tuesday, killing two children. "
+    "Pakistan recalled its ambassador from Iran in protest. "
+    "China urged Iran and Pakistan to show restraint. "
+    "China and Iran held talks on trade in Beijing later that week."
+)
+
+
+def test_shared_feature_rows_reuses_rows_only_for_the_same_configuration(monkeypatch) -> None:
+    """Inside the block a second transform of the same rows gives the same matrix without
+    recomputing; another configuration (strict_below) is not served the first one's rows."""
+    from tension._features import DyadFeaturizer, shared_feature_rows
+    from tension._io import as_articles
+    from tension._score import analyse, dyad_rows
+
+    arts = as_articles([{"id": "a", "text": SEED_LIKE}])
+    rows = pd.DataFrame([r for an in map(analyse, arts) for r in dyad_rows(an)])
+    assert len(rows) >= 2  # a main pair and a secondary one, featurized differently below
+    loose = DyadFeaturizer(strict_below=0.0).fit(rows)
+    strict = DyadFeaturizer(strict_below=1.0).fit(rows)
+    plain_loose, plain_strict = loose.transform(rows), strict.transform(rows)
+    assert not np.array_equal(plain_loose, plain_strict)
+    calls = []
+    orig = DyadFeaturizer._transform_rows
+
+    def counting(self, cols, todo, out, tax, index):
+        calls.append(list(todo))
+        return orig(self, cols, todo, out, tax, index)
+
+    monkeypatch.setattr(DyadFeaturizer, "_transform_rows", counting)
+    with shared_feature_rows():
+        a = loose.transform(rows)
+        b = loose.transform(rows.iloc[:1])  # the main pair again, as the gate asks
+        c = strict.transform(rows)
+    np.testing.assert_array_equal(a, plain_loose)
+    np.testing.assert_array_equal(b, plain_loose[:1])
+    np.testing.assert_array_equal(c, plain_strict)
+    assert calls == [list(range(len(rows))), [], list(range(len(rows)))]

@@ -18,7 +18,7 @@ from tension._types import (
     TensionError,
 )
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {

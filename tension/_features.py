@@ -180,6 +180,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             "dyad__in_lead",
         ]
         self.feature_names_out_ = np.asarray(names, dtype=object)
+        self.title_filter_ = "states"  # headline events of strict pairs: as their other events
         self.n_features_in_ = 1
         return self
 
@@ -198,7 +199,8 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             # rows this configuration already featurized in the block (the relevance gate
             # featurizes the rank-1 rows the level head does)
             cfg = (type(self), tuple(self.feature_names_out_), self.log_counts,
-                   self.min_confidence, getattr(self, "strict_below", 0.0))
+                   self.min_confidence, getattr(self, "strict_below", 0.0),
+                   getattr(self, "title_filter_", "actors"))
             keys = [(cfg, id(cols["events"][i]), id(cols["title_events"][i]),
                      *(cols[c][i] for c in _ROW_FIELDS if c not in ("events", "title_events")))
                     for i in range(n_rows)]
@@ -226,6 +228,9 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         directed: dict[tuple[str, str], int] = {}
         # models saved before the parameter existed counted every pair loosely
         strict_below = float(getattr(self, "strict_below", 0.0))
+        # models fitted before 0.4.0 dropped, for strict pairs, a headline event naming any
+        # actor outside the pair (organisations too); kept for them as they were trained
+        states_only = getattr(self, "title_filter_", "actors") == "states"
         for i in todo:
             a, b = cols["actor_a"][i] or "", cols["actor_b"][i] or ""
             side = {a, b}
@@ -252,13 +257,16 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 states, col, lead = info
                 if states and not states & side:
                     continue  # solely about other states
-                if strict and not states <= side and states - side - set(e.third_parties):
+                if strict and not states <= side and _outside(e, side, states):
                     continue  # also about a state outside this secondary pair
                 counts[col] = counts.get(col, 0) + 1
                 if lead >= 0:
                     counts[lead] = counts.get(lead, 0) + 1
             for e in cols["title_events"][i] or []:
-                if strict and {x for x in (e.source, e.target, e.location) if x} - side:
+                if strict and (
+                    _outside(e, side) if states_only else
+                    {x for x in (e.source, e.target, e.location) if x} - side
+                ):
                     continue
                 if id(e) not in per_title:
                     act = e.signal in tax and MODALITY_GROUPS.get(e.modality) == "act"
@@ -334,6 +342,14 @@ _ROW_FIELDS = (
     "actor_a", "actor_b", "events", "title_events", "salience", "rank", "n_cooccur", "in_title",
     "in_lead",
 )
+
+
+def _outside(e: Event, side: set[str], states: frozenset[str] | None = None) -> bool:
+    """Does ``e`` name a state outside the pair ``side`` and outside its own third parties?
+    (What a strict pair, see ``strict_below``, does not count.)"""
+    if states is None:
+        states = _states(e.source, e.target, e.location)
+    return bool(states - side - set(e.third_parties))
 
 
 _UNSEEN: Any = object()  # "not looked up yet" in the per-call caches (None is a value there)

@@ -125,6 +125,28 @@ def test_secondary_pair_does_not_inherit_the_main_pairs_events(
     assert out["call_for_restraint__act"] == 1  # its own event counts either way
 
 
+@pytest.mark.parametrize("fitted_before_040", [False, True])
+def test_strict_pair_headline_filter_counts_states_like_the_event_filter(
+    fitted_before_040: bool,
+) -> None:
+    """A headline event by an organisation on a secondary pair (the UN condemning one side)
+    names no state outside the pair: it counts in the headline block as it does in the event
+    block. Models fitted before 0.4.0 dropped it there and keep doing so."""
+    f = DyadFeaturizer(log_counts=False, strict_below=0.1).set_output(transform="pandas")
+    un = _event("accusation", "UN", "IRN", third_parties=())
+    outsider = _event("accusation", "PAK", "IRN")
+    row = {
+        "actor_a": "CHN", "actor_b": "IRN", "rank": 2, "salience": 0.05,
+        "events": [un, outsider], "title_events": [un, outsider],
+    }
+    f.fit(pd.DataFrame([row]))
+    if fitted_before_040:
+        del f.title_filter_
+    out = f.transform(pd.DataFrame([row])).iloc[0]
+    assert out["accusation__act"] == 1  # the UN's; Pakistan's names an outside state
+    assert out["accusation__title"] == (0 if fitted_before_040 else 1)
+
+
 def test_seed_bystander_pairs_score_below_the_main_pair(seed_path: object) -> None:
     scores = tension.score(seed_path)
     top = scores[scores["rank"] == 1].iloc[0]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tension._types import SCORE_COLUMNS, Article, TensionError
 
@@ -169,21 +169,36 @@ def _init_worker(model_location: str | None, model_bytes: bytes | None = None) -
     _WORKER_MODEL = load_model(model_location)
 
 
-def _score_chunk_in_worker(chunk: list[Article]) -> list[dict[str, Any]]:
+def _score_chunk_in_worker(chunk: list[Article], columns: list[str]) -> _Encoded:
     assert _WORKER_MODEL is not None, "worker started without _init_worker"
-    return _score_chunk(chunk, _WORKER_MODEL)
+    return _score_chunk(chunk, _WORKER_MODEL, columns)
 
 
-def _score_chunk(chunk: list[Article], model: TensionModel) -> list[dict[str, Any]]:
-    """Contract rows of one chunk as JSON-ready dicts (converted where they were made)."""
+class _Encoded(NamedTuple):
+    """A scored chunk as the JSON lines the output gets, and what the summary counts."""
+
+    text: str
+    rows: int
+    no_dyad: int
+
+
+def _score_chunk(chunk: list[Article], model: TensionModel, columns: list[str]) -> _Encoded:
+    """Contract rows of one chunk (plus ``cluster`` when in ``columns``), encoded as JSON lines
+    where they were made: in a worker, the writing process then only appends text."""
     from tension._gc import bulk_gc
     from tension._score import analyse, contract_rows
-    from tension._write import _plain
+    from tension._write import _plain, jsonl_text
 
     with bulk_gc():
         # the rows score_articles() would put in a frame, without the round trip through pandas
         rows = contract_rows([analyse(a) for a in chunk], model)
-        return [{k: _plain(r[k]) for k in SCORE_COLUMNS} for r in rows]
+        if "cluster" in columns:
+            cluster = {a.id: a.cluster for a in chunk}
+            for r in rows:
+                r["cluster"] = cluster.get(r["article_id"])
+        plain = [{k: _plain(r[k]) for k in columns} for r in rows]
+        return _Encoded(jsonl_text(plain, columns), len(plain),
+                        sum(1 for r in plain if not r["dyad"]))
 
 
 def _ordered_results(
@@ -191,7 +206,8 @@ def _ordered_results(
     jobs: int,
     model: TensionModel | None,
     model_location: str | None,
-) -> Iterator[tuple[list[Article], list[dict[str, Any]]]]:
+    columns: list[str],
+) -> Iterator[tuple[list[Article], _Encoded]]:
     """(chunk, rows) in input order; with ``jobs > 1`` scored in a spawn pool, a bounded window
     of chunks in flight (``Pool.imap`` would read the whole input ahead into its task queue)."""
     if jobs <= 1:
@@ -200,7 +216,7 @@ def _ordered_results(
 
             model = load_model(model_location)
         for chunk in chunks:
-            yield chunk, _score_chunk(chunk, model)
+            yield chunk, _score_chunk(chunk, model, columns)
         return
     import multiprocessing as mp
     import pickle
@@ -218,7 +234,7 @@ def _ordered_results(
     try:
         window: deque[tuple[list[Article], Any]] = deque()
         for chunk in chunks:
-            window.append((chunk, pool.submit(_score_chunk_in_worker, chunk)))
+            window.append((chunk, pool.submit(_score_chunk_in_worker, chunk, columns)))
             if len(window) > 2 * jobs:
                 c, res = window.popleft()
                 yield c, res.result()
@@ -271,12 +287,11 @@ def score_stream(
         if resume:
             raise TensionError("--resume needs an output file, not stdout")
         with open_writer(output, columns=columns) as w:
-            for chunk, rows in _ordered_results(
-                chunked(articles, chunk_size), jobs, model, model_location
+            for chunk, done in _ordered_results(
+                chunked(articles, chunk_size), jobs, model, model_location, columns
             ):
-                _add_cluster(rows, chunk, with_cluster)
-                w.write(rows)
-                _count(result, chunk, rows)
+                w.write_jsonl_text(done.text, done.rows)
+                _count(result, chunk, done)
                 if on_chunk:
                     on_chunk(len(chunk))
         result.seconds = time.perf_counter() - started
@@ -314,12 +329,12 @@ def score_stream(
 
     todo = islice(iter(articles), prog.articles_done, None)
     with open_writer(part_file, columns=columns, fmt="jsonl", append=True) as w:
-        for chunk, rows in _ordered_results(
-            chunked(todo, chunk_size), jobs, model, model_location
+        for chunk, done in _ordered_results(
+            chunked(todo, chunk_size), jobs, model, model_location, columns
         ):
-            _add_cluster(rows, chunk, with_cluster)
-            w.write(rows)  # append mode: flushed and fsynced before we record it
-            _count(result, chunk, rows)
+            # append mode: flushed and fsynced before we record it
+            w.write_jsonl_text(done.text, done.rows)
+            _count(result, chunk, done)
             prog.articles_done, prog.rows = result.articles, result.rows
             prog.dyad_rows, prog.no_dyad = result.dyad_rows, result.no_dyad
             prog.chunks_done += 1
@@ -335,20 +350,11 @@ def score_stream(
     return result
 
 
-def _add_cluster(rows: list[dict[str, Any]], chunk: list[Article], on: bool) -> None:
-    if not on:
-        return
-    cluster = {a.id: a.cluster for a in chunk}
-    for r in rows:
-        r["cluster"] = cluster.get(r["article_id"])
-
-
-def _count(result: BatchResult, chunk: list[Article], rows: list[dict[str, Any]]) -> None:
+def _count(result: BatchResult, chunk: list[Article], done: _Encoded) -> None:
     result.articles += len(chunk)
-    result.rows += len(rows)
-    n_empty = sum(1 for r in rows if not r["dyad"])
-    result.no_dyad += n_empty
-    result.dyad_rows += len(rows) - n_empty
+    result.rows += done.rows
+    result.no_dyad += done.no_dyad
+    result.dyad_rows += done.rows - done.no_dyad
 
 
 def _cut_partial(part_file: Path, length: int) -> None:

@@ -160,6 +160,22 @@ def _rows(rows: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _ordered(r: dict[str, Any], columns: list[str], where: str) -> dict[str, Any]:
+    extra = [k for k in r if k not in columns]
+    if extra:
+        raise TensionError(f"{where}: row has columns {extra} not in the output columns {columns}")
+    return {c: r.get(c) for c in columns}
+
+
+def jsonl_text(recs: Iterable[dict[str, Any]], columns: list[str], where: str = "output") -> str:
+    """JSON lines of rows whose values are already plain (:func:`_plain`), in ``columns``
+    order: what a JSONL :class:`Writer` writes for them."""
+    return "".join(
+        json.dumps(_ordered(r, columns, where), ensure_ascii=False, allow_nan=False) + "\n"
+        for r in recs
+    )
+
+
 class Writer:
     """Returned by :func:`open_writer`; call :meth:`write` with a list of dicts or a DataFrame."""
 
@@ -324,22 +340,29 @@ class Writer:
 
     def _ordered(self, r: dict[str, Any]) -> dict[str, Any]:
         assert self.columns is not None
-        extra = [k for k in r if k not in self.columns]
-        if extra:
-            raise TensionError(
-                f"{self.path}: row has columns {extra} not in the output columns {self.columns}"
-            )
-        return {c: r.get(c) for c in self.columns}
+        return _ordered(r, self.columns, self.path)
 
     def _write_jsonl(self, recs: list[dict[str, Any]]) -> None:
+        assert self.columns is not None
+        self._put_jsonl(jsonl_text(recs, self.columns, self.path))
+
+    def _put_jsonl(self, buf: str) -> None:
         assert self._fh is not None
-        buf = "".join(
-            json.dumps(self._ordered(r), ensure_ascii=False, allow_nan=False) + "\n" for r in recs
-        )
         self._fh.write(buf)
         if self.append:
             self._fh.flush()
             os.fsync(self._fh.fileno())
+
+    def write_jsonl_text(self, text: str, n_rows: int) -> None:
+        """Write ``n_rows`` rows already encoded by :func:`jsonl_text` with this writer's columns
+        (batch workers encode their chunks; the writing process only appends them)."""
+        if self.fmt not in ("jsonl", "jsonl.gz") or self.columns is None:
+            raise TensionError(f"{self.path}: encoded rows need JSONL output with known columns")
+        try:
+            self._put_jsonl(text)
+        except OSError as exc:
+            raise self._os_error(exc) from exc
+        self.rows_written += n_rows
 
     def _start_csv(self, cols: list[str]) -> None:
         assert self._fh is not None

@@ -102,3 +102,22 @@ def test_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     with open_writer("-") as w:
         w.write([{"a": 1}])
     assert json.loads(capsys.readouterr().out) == {"a": 1}
+
+
+def test_encoded_jsonl_rows_are_the_bytes_write_gives(tmp_path: Path) -> None:
+    from tension._write import jsonl_text
+
+    rows = [{"a": 1, "b": "Iran–Pakistan ✓", "c": None}, {"a": 2.5, "b": "", "c": [1, "x"]}]
+    cols = ["a", "b", "c"]
+    with open_writer(tmp_path / "w.jsonl", columns=cols) as w:
+        w.write(rows)
+    with open_writer(tmp_path / "e.jsonl", columns=cols) as w:
+        w.write_jsonl_text(jsonl_text(rows, cols), len(rows))
+        assert w.rows_written == 2
+    assert (tmp_path / "e.jsonl").read_bytes() == (tmp_path / "w.jsonl").read_bytes()
+    with pytest.raises(TensionError, match="not in the output columns"):
+        jsonl_text([{"a": 1, "z": 2}], cols, "out.jsonl")
+    with pytest.raises(TensionError, match="JSONL"), \
+            open_writer(tmp_path / "x.csv", columns=cols) as w:
+        w.write_jsonl_text(jsonl_text(rows, cols), 2)
+    assert not (tmp_path / "x.csv").exists()  # the failed writer left nothing

@@ -104,9 +104,7 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
                 out.append((e, "a_b" if src == a else "b_a"))
                 continue
         states = _states(src, tgt, loc)
-        if states and not states <= side and (
-            not e.third_parties or states - side - set(e.third_parties)
-        ):
+        if not states <= side and _outside(e, side, states):
             continue  # about another pair
         if e.third_parties or (src and src not in side and not _is_state(src)):
             out.append((e, "third"))

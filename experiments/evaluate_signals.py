@@ -10,7 +10,8 @@
 2. Sentence-level CAMEO quad class (5 classes) on conflibert_cameo_pentaclass/cameo_class_train.tsv,
    5-fold stratified CV macro-F1: (a) our extractor's text quad class (no training on this data)
    from rule and from re-scored confidences, and the ceiling of any re-weighting or veto of its
-   events (what is left needs events outside the 24 signals), (b) TF-IDF word 1-2 + char 2-5 + logistic regression, (c) (b) plus our per-signal event counts.
+   events (what is left needs events outside the 24 signals), (b) TF-IDF word 1-2 + char 2-5
+   + logistic regression, (c) (b) plus our per-signal event counts.
 3. ICBe (train+valid): sentences with a coded interstate action; family agreement and actor-pair
    agreement of the extracted events.
 """

@@ -178,19 +178,19 @@ class Article:
         if anchors == ((0, 0),) and (limit is None or limit >= len(self.text)):
             return _empty_or_same  # nothing was cut or replaced: the offsets are the same
         keys = [a[0] for a in anchors]
-
-        def off(pos: int) -> int:
-            i = bisect.bisect_right(keys, pos) - 1
-            if i < 0:
-                return pos
-            raw = anchors[i][1] + (pos - anchors[i][0])
-            return raw if limit is None or raw < limit else limit
+        # raw - clean per anchor: an offset maps with one bisect and one addition
+        shift = [r - c for c, r in anchors]
+        cap = limit if limit is not None else sys.maxsize
+        bisect_right = bisect.bisect_right
 
         def span(s: int, e: int) -> tuple[int, int]:
+            # inlined (called for every mention, event and sentence of an article)
+            i = bisect_right(keys, s) - 1
+            rs = s if i < 0 else min(s + shift[i], cap)
             if e <= s:
-                x = off(s)
-                return x, x
-            return off(s), off(e - 1) + 1
+                return rs, rs
+            j = bisect_right(keys, e - 1) - 1
+            return rs, (e - 1 if j < 0 else min(e - 1 + shift[j], cap)) + 1
 
         return span
 

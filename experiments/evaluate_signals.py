@@ -14,6 +14,8 @@
    + logistic regression, (c) (b) plus our per-signal event counts.
 3. ICBe (train+valid): sentences with a coded interstate action; family agreement and actor-pair
    agreement of the extracted events.
+4. Direction on conflibert_cameo_pentaclass/cameo_ner_train.txt (hand-coded source and target
+   spans): how often an event links the coded source and target states, and in that order.
 """
 
 from __future__ import annotations
@@ -315,6 +317,84 @@ def icbe(shared: Path, log) -> dict[str, float]:
     return out
 
 
+def _ner_sentences(path: Path) -> list[tuple[str, list[tuple[str, int, int]]]]:
+    """(text, [(tag S/T, start, end)]) per sentence of a CoNLL file with B-S/I-S/B-T/I-T tags;
+    tokens joined by single spaces."""
+    out: list[tuple[str, list[tuple[str, int, int]]]] = []
+    toks: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        text, spans, pos, cur = "", [], 0, None
+        for tok, tag in toks:
+            start = pos + (1 if text else 0)
+            text = f"{text} {tok}" if text else tok
+            pos = len(text)
+            kind = tag[2:] if tag[:2] in ("B-", "I-") else None
+            if tag.startswith("B-") or (kind and (cur is None or cur[0] != kind)):
+                cur = [kind, start, pos]
+                spans.append(cur)
+            elif kind and cur is not None:
+                cur[2] = pos
+            else:
+                cur = None
+        out.append((text, [tuple(x) for x in spans]))
+        toks.clear()
+
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if not parts:
+                if toks:
+                    flush()
+                continue
+            toks.append((parts[0], parts[-1]))
+    if toks:
+        flush()
+    return out
+
+
+def _states_in(mentions, spans, kind: str) -> set[str]:
+    """States mentioned inside the coded spans of one kind (S or T)."""
+    return {m.code for m in mentions if m.kind == "state" and any(
+        k == kind and a <= m.clean_start < b for k, a, b in spans)}
+
+
+def direction(shared: Path, log) -> dict[str, float]:
+    """Who did it to whom: on conflibert_cameo_pentaclass/cameo_ner_train.txt (source and
+    target spans coded by hand), sentences whose source span names exactly one state and whose
+    target span names exactly one other: how often an event links the two, and in the right
+    order."""
+    from tension._actors import find_actors
+
+    path = shared / "data" / "external" / "conflibert_cameo_pentaclass" / "cameo_ner_train.txt"
+    n = linked = ordered = 0
+    for i, (text, spans) in enumerate(_ner_sentences(path)):
+        art = Article(id=str(i), text=text, raw_text=text)
+        mentions = find_actors(art)
+
+        src, tgt = _states_in(mentions, spans, "S"), _states_in(mentions, spans, "T")
+        if len(src) != 1 or len(tgt) != 1 or src == tgt:
+            continue
+        a, b = next(iter(src)), next(iter(tgt))
+        n += 1
+        evs = [e for e in extract_signals(art, mentions)
+               if e.signal != "hedged_or_negated_conflict" and {e.source, e.target} == {a, b}]
+        if evs:
+            linked += 1
+            best = max(evs, key=lambda e: e.confidence)
+            ordered += (best.source, best.target) == (a, b)
+    out = {
+        "direction_sentences": float(n),
+        "direction_linked": linked / max(1, n),
+        "direction_ordered": ordered / max(1, linked),
+    }
+    log("\nDirection, cameo_ner_train.txt: sentences whose coded source and target spans each "
+        "name one state")
+    log(f"sentences {n}; an event links the two states {out['direction_linked']:.3f}; its source "
+        f"and target in the coded order {out['direction_ordered']:.3f} (most confident event)")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -334,6 +414,7 @@ def main() -> None:
         metrics: dict[str, float] = {}
         metrics.update(article_level(args.shared, log))
         metrics.update(quad_class(args.shared, log))
+        metrics.update(direction(args.shared, log))
         if not args.skip_icbe:
             metrics.update(icbe(args.shared, log))
         mlflow.log_params({"cv": "GroupKFold(5) by episode / StratifiedKFold(5)",

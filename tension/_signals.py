@@ -363,6 +363,7 @@ _AGENT = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?:the\s+|an?\s+)?$")
 _LOC = re.compile(
     r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?$"
 )
+_BROKER_WORDS = ("broker", "mediat", "facilitat", "hosted", "sponsored", "arranged")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
 
 
@@ -398,7 +399,8 @@ def _attribute(
         if len(gap) > 40:
             break
         if "by" in gap and _AGENT.match(gap):
-            agent = m
+            if not any(w in gap for w in _BROKER_WORDS):
+                agent = m  # "brokered by X": X is the go-between, not a party
             break
     for m in after:
         if m is agent:
@@ -413,7 +415,12 @@ def _attribute(
         if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
             target = before[-1].code
     elif before:
-        source = before[-1].code
+        # a state named as a place ("in Pakistan") is where, not who, unless nothing else is
+        cand = next((m for m in reversed(before) if m.role != "location"), before[-1])
+        if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
+            # "X expelled Y's envoy and closed the border": the second verb shares X
+            cand = next((m for m in reversed(before) if m.role == "subject"), cand)
+        source = cand.code
         # "Iran and Pakistan pledged ..." -> the coordinated pair
         if len(before) >= 2 and before[-2].code != source and \
                 low[before[-2].clean_end:before[-1].clean_start].strip() in ("and", ",", "&"):
@@ -705,7 +712,15 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             else:
                 src = tgt = loc = None
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
-            if sig not in _THIRD_PARTY:
+            strike = None
+            if sig == "casualties":
+                # "X struck Y, killing N", "X's strikes on Y killed N": the dead are the strike's
+                # victims; the nearest state before "killed" is where they died, not who killed
+                strike = next((e for e in reversed(sent_events)
+                               if e.signal in _FORCE and (e.source or e.target)), None)
+            if strike is not None:
+                src, tgt, loc = strike.source, strike.target, strike.location
+            elif sig not in _THIRD_PARTY:
                 ana = has_anaphor and _anaphor_before(st, cs, ce)
                 if ana and pair is not None:
                     src, tgt = pair
@@ -723,6 +738,10 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             key = (sig, modality, src, tgt)
             if key in seen:
                 continue
+            if sig == "accusation" and src and tgt and any(
+                    e.signal in ("accusation", "protest") and {e.source, e.target} == {src, tgt}
+                    for e in sent_events):
+                continue  # the charge of "X accused Y of sponsoring terror": one accusation
             seen.add(key)
             spec = tax[sig]
             conf = _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),

@@ -131,6 +131,23 @@ def test_every_signal_has_a_positive_row():
         ("Ghana and Nigeria pledged unity in the fight against piracy.", "unity_pledge", "GHA",
          "NGA"),
         ("Serbia accused Kosovo of provoking unrest in the north.", "accusation", "SRB", "XKX"),
+        # the dead of a strike are its victims: the state named last before "killing" is
+        # where they died, not who killed them
+        ("Ugandan shells hit a market in South Sudan, killing four traders.", "casualties",
+         "UGA", "SSD"),
+        ("Moroccan drone strikes on Algeria killed two shepherds.", "casualties", "MAR",
+         "DZA"),
+        ("Pakistan recalled its envoy after Afghan mortars struck a village in Pakistan, killing "
+         "three children.", "casualties", "AFG", "PAK"),
+        # a state named as a place is where, not who
+        ("Iranian drones launched from bases in Iraq struck Kuwait.", "military_strike", "IRN",
+         "KWT"),
+        # a second verb shares the first one's subject
+        ("Venezuela expelled the Colombian ambassador and closed the border.", "border_closure",
+         "VEN", "COL"),
+        # "brokered by X": X mediates, the parties are the two sides
+        ("Azerbaijan and Armenia agreed to a ceasefire brokered by Russia.", "ceasefire", "AZE",
+         "ARM"),
     ],
 )
 def test_actor_attribution(sentence, signal, source, target):
@@ -159,6 +176,22 @@ def test_claim_has_speaker_and_casualty_count():
     assert ev[0].modality == "claimed"
     assert ev[0].speaker == "IRN"
     assert ev[0].casualties == 9
+
+
+def test_the_charge_of_an_accusation_is_not_a_second_accusation():
+    # "of sponsoring terrorism" is what India accuses Pakistan of, not Pakistan accusing India
+    ev = _find(_events("India accused Pakistan of sponsoring terrorism."), "accusation")
+    assert [(e.source, e.target) for e in ev] == [("IND", "PAK")]
+    # a protest already carries the accusation of the violation it is about
+    ev = _events("Greece protested to Turkey over the violation of its airspace by Turkish jets.")
+    assert not _find(ev, "accusation")
+    assert [(e.source, e.target) for e in _find(ev, "sovereignty_violation")] == [("TUR", "GRC")]
+
+
+def test_a_disputed_border_is_not_an_accusation():
+    ev = _events("China and India clashed along their disputed border.")
+    assert not _find(ev, "accusation")
+    assert _find(ev, "armed_clash")
 
 
 def test_several_events_in_one_sentence():

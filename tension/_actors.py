@@ -172,8 +172,8 @@ def _context() -> dict[str, tuple[str, ...]]:
     rules: dict[str, tuple[str, ...]] = {}
     known = {
         "person", "us_state_after", "us_state_before", "us_state_doc", "country_doc",
-        "based_suffix", "verb", "location_before", "location_after", "not_verb_ed",
-        "neighbour_ok",
+        "based_suffix", "verb", "location_before", "location_after", "location_skip",
+        "not_verb_ed", "neighbour_ok",
     }
     text = _data_path("actor_context.tsv").read_text(encoding="utf-8")
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -442,9 +442,10 @@ def _in_datelines(text: str, positions: list[int]) -> list[bool]:
 
 
 @functools.cache
-def _role_rules() -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+def _role_rules() -> tuple[tuple[str, ...], frozenset[str], frozenset[str], frozenset[str]]:
     sets = _sets()
-    return _prefixes("location_after"), sets["location_after"], sets["location_before"]
+    return (_prefixes("location_after"), sets["location_after"], sets["location_before"],
+            sets["location_skip"])
 
 
 def _role(
@@ -455,7 +456,7 @@ def _role(
     ``low_f``/``low_t``: the lowercased whole text when slicing it is the same as lowercasing
     a slice of ``folded`` / of ``text`` (else None), so no per-mention lowercasing.
     """
-    after_prefixes, after_words, before_words = _role_rules()
+    after_prefixes, after_words, before_words, skip_words = _role_rules()
     poss = False
     skip = 0
     if folded.startswith("'", e):
@@ -471,15 +472,15 @@ def _role(
         for w in after_words:
             if rest_l.startswith(w) and (len(rest_l) == len(w) or not rest_l[len(w)].isalpha()):
                 return "location"
-    lo = s - 25 if s > 25 else 0
-    # the last two words are all that is read (rsplit leaves the rest unsplit)
-    before = (low_t[lo:s] if low_t is not None else text[lo:s].lower()).rsplit(None, 2)
-    if before:
-        prev = before[-1]
-        if prev == "the" and len(before) > 1:
-            prev = before[-2]
-        if prev in before_words:
-            return "location"
+    lo = s - 40 if s > 40 else 0
+    # the last three words are all that is read (rsplit leaves the rest unsplit); "the" and
+    # compass words are read past ("in the north-western Syria")
+    before = (low_t[lo:s] if low_t is not None else text[lo:s].lower()).rsplit(None, 3)
+    k = len(before) - 1
+    while k > 0 and before[k] in skip_words:
+        k -= 1
+    if before and before[k] in before_words:
+        return "location"
     return "possessor" if poss else None
 
 

@@ -361,7 +361,8 @@ _AGENT = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?:the\s+|an?\s+)?$")
 # (?:\bin|\binside|\bon|\binto|\bwithin|\bover|\bacross)\s+(?:the\s+)?$ opening with a character
 # class (the engine skips to candidate letters instead of trying seven branches at every position)
 _LOC = re.compile(
-    r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?$"
+    r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?"
+    r"(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$"
 )
 _BROKER_WORDS = ("broker", "mediat", "facilitat", "hosted", "sponsored", "arranged")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
@@ -405,7 +406,7 @@ def _attribute(
     for m in after:
         if m is agent:
             continue
-        pre = low[max(sent.start, m.clean_start - 12):m.clean_start]
+        pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
         if _LOC.search(pre):
             location = m.code
             break

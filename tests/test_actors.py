@@ -390,6 +390,10 @@ def test_every_un_member_code_is_a_real_iso3_code() -> None:
         ("India accused Pakistan of shelling.", "PAK", "object"),
         ("Fighter jets violated Turkish airspace.", "TUR", "location"),
         ("The Philippines' coast guard filmed the ships.", "PHL", "possessor"),
+        # compass words between "in" and the name
+        ("Turkish drones hit targets in northern Iraq.", "IRQ", "location"),
+        ("Shelling was reported in the south-eastern Ukraine countryside.", "UKR", "location"),
+        ("Eastern Congo is rich in minerals.", "COD", "subject"),  # a compass word alone: no
     ],
 )
 def test_roles(text: str, code: str, role: str) -> None:

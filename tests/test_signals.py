@@ -145,6 +145,8 @@ def test_every_signal_has_a_positive_row():
         # a second verb shares the first one's subject
         ("Venezuela expelled the Colombian ambassador and closed the border.", "border_closure",
          "VEN", "COL"),
+        ("Algerian jets operating in southern Libya bombed smuggler camps.", "military_strike",
+         "DZA", "LBY"),
         # "brokered by X": X mediates, the parties are the two sides
         ("Azerbaijan and Armenia agreed to a ceasefire brokered by Russia.", "ceasefire", "AZE",
          "ARM"),

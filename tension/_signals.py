@@ -357,13 +357,24 @@ def _pair_from_counts(mentions: Sequence[Mention]) -> tuple[str, str] | None:
 _by_count = operator.itemgetter(1)
 
 
-_AGENT = re.compile(r"\s*(?:\w+\s+){0,2}?by\s+(?:the\s+|an?\s+)?$")
+_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:the\s+|an?\s+)?$")
 # (?:\bin|\binside|\bon|\binto|\bwithin|\bover|\bacross)\s+(?:the\s+)?$ opening with a character
 # class (the engine skips to candidate letters instead of trying seven branches at every position)
 _LOC = re.compile(
     r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?"
     r"(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$"
 )
+_PREPOSITIONS = frozenset({"to", "from", "with", "for", "against", "toward", "towards"})
+
+
+def _after_preposition(low: str, floor: int, m: Mention) -> bool:
+    """Is the mention governed by a preposition ("to Indonesia", "from the United States")?"""
+    words = low[max(floor, m.clean_start - 16):m.clean_start].split()
+    if words and words[-1] == "the":
+        words.pop()
+    return bool(words) and words[-1] in _PREPOSITIONS
+
+
 _BROKER_WORDS = ("broker", "mediat", "facilitat", "hosted", "sponsored", "arranged")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
 
@@ -416,8 +427,13 @@ def _attribute(
         if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
             target = before[-1].code
     elif before:
-        # a state named as a place ("in Pakistan") is where, not who, unless nothing else is
-        cand = next((m for m in reversed(before) if m.role != "location"), before[-1])
+        # a state named as a place ("in Pakistan") is where, not who, and one governed by a
+        # preposition ("lent $1bn to Indonesia to aid ...") is not the actor of a later verb
+        cand = next((m for m in reversed(before) if m.role != "location"
+                     and not (m.role in ("object", "other")
+                              and _after_preposition(low, sent.start, m))),
+                    None) or next((m for m in reversed(before) if m.role != "location"),
+                                  before[-1])
         if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
             # "X expelled Y's envoy and closed the border": the second verb shares X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)

@@ -147,6 +147,12 @@ def test_every_signal_has_a_positive_row():
          "VEN", "COL"),
         ("Algerian jets operating in southern Libya bombed smuggler camps.", "military_strike",
          "DZA", "LBY"),
+        # a state governed by a preposition is not the actor of a later verb
+        ("Japan lent two billion dollars to Vietnam to aid its flood recovery.", "aid", "JPN",
+         "VNM"),
+        # the agent of a nominalisation three words on: "violation of Greek airspace by X"
+        ("Greece condemned the repeated violation of Greek airspace by Turkish jets.",
+         "sovereignty_violation", "TUR", "GRC"),
         # "brokered by X": X mediates, the parties are the two sides
         ("Azerbaijan and Armenia agreed to a ceasefire brokered by Russia.", "ceasefire", "AZE",
          "ARM"),

@@ -359,7 +359,9 @@ _by_count = operator.itemgetter(1)
 
 _AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:the\s+|an?\s+)?$")
 # (?:\bin|\binside|\bon|\binto|\bwithin|\bover|\bacross)\s+(?:the\s+)?$ opening with a character
-# class (the engine skips to candidate letters instead of trying seven branches at every position)
+# class (the engine skips to candidate letters instead of trying seven branches at every position),
+# then an optional compass word ("in southern Libya"; the actor layer reads past the same words,
+# `location_skip` in data/actor_context.tsv, when it gives a mention the role "location")
 _LOC = re.compile(
     r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?"
     r"(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$"
@@ -721,14 +723,6 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 if near:
                     speaker = near[-1]
             third: tuple[str, ...] = ()
-            if sig in _THIRD_PARTY:
-                third, src, tgt = _third_parties(low, st, h, ms, pair)
-                loc = None
-            elif st.states:
-                src, tgt, loc = _attribute(low, st, h, speaker, cs, ce)
-            else:
-                src = tgt = loc = None
-            casualties = _casualty_count(low, st, h) if sig == "casualties" else None
             strike = None
             if sig == "casualties":
                 # "X struck Y, killing N", "X's strikes on Y killed N": the dead are the strike's
@@ -737,7 +731,15 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                                if e.signal in _FORCE and (e.source or e.target)), None)
             if strike is not None:
                 src, tgt, loc = strike.source, strike.target, strike.location
-            elif sig not in _THIRD_PARTY:
+            elif sig in _THIRD_PARTY:
+                third, src, tgt = _third_parties(low, st, h, ms, pair)
+                loc = None
+            elif st.states:
+                src, tgt, loc = _attribute(low, st, h, speaker, cs, ce)
+            else:
+                src = tgt = loc = None
+            casualties = _casualty_count(low, st, h) if sig == "casualties" else None
+            if strike is None and sig not in _THIRD_PARTY:
                 ana = has_anaphor and _anaphor_before(st, cs, ce)
                 if ana and pair is not None:
                     src, tgt = pair

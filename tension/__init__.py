@@ -15,6 +15,7 @@ from tension._types import (
     IngestError,
     Mention,
     ModelError,
+    QuadPrediction,
     TensionError,
 )
 
@@ -31,6 +32,7 @@ _LAZY: dict[str, str] = {
     "train": "tension._model",
     "TensionModel": "tension._model",
     "tension_index": "tension._index",
+    "quad_class": "tension._quad",
 }
 
 __all__ = [
@@ -39,12 +41,14 @@ __all__ = [
     "IngestError",
     "Mention",
     "ModelError",
+    "QuadPrediction",
     "TensionError",
     "TensionModel",
     "__version__",
     "extract_signals",
     "find_actors",
     "load_model",
+    "quad_class",
     "read_articles",
     "save_model",
     "score",
@@ -57,6 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from tension._index import tension_index
     from tension._io import read_articles
     from tension._model import TensionModel, load_model, save_model, train
+    from tension._quad import quad_class
     from tension._score import score
     from tension._signals import extract_signals
 

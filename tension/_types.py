@@ -21,6 +21,7 @@ __all__ = [
     "Modality",
     "MentionKind",
     "QuadClass",
+    "QuadPrediction",
     "MODALITIES",
     "QUAD_CLASSES",
     "LEVELS",
@@ -245,6 +246,21 @@ class Event:
         d = asdict(self)
         d["third_parties"] = list(self.third_parties)
         return d
+
+
+@dataclass(frozen=True)
+class QuadPrediction:
+    """The learned CAMEO quad class of a sentence (``tension.quad_class``): the class, the
+    probability of each class, and the word n-grams that pushed most toward it, with their
+    contributions to its log-odds against the mean class."""
+
+    label: str
+    probabilities: dict[str, float]
+    terms: tuple[tuple[str, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "probabilities": dict(self.probabilities),
+                "terms": [list(t) for t in self.terms]}
 
 
 class _Factory:

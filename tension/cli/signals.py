@@ -43,6 +43,21 @@ def _keep(e: object, args: argparse.Namespace) -> bool:
     return not (args.current_only and getattr(e, "background", False))
 
 
+def _print_quad(text: str) -> None:
+    """The text's CAMEO quad class both ways, on stderr (stdout stays a clean table)."""
+    from tension._quad import load_quad_model, quad_class
+    from tension._signals import extract_signals, text_quad_class
+
+    from_events = text_quad_class(extract_signals(text))
+    if load_quad_model() is None:
+        print(f"quad class: {from_events} (from the events; no learned model)", file=sys.stderr)
+        return
+    q = quad_class(text)
+    terms = ", ".join(g for g, _ in q.terms)
+    print(f"quad class: {q.label} (learned, p={q.probabilities[q.label]:.2f}"
+          f"{'; ' + terms if terms else ''}); from the events: {from_events}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from tension._signals import extract_signals
 
@@ -55,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(str(x) if x is not None else "" for x in (
                 e.signal, e.modality, e.source, e.target, e.location, ",".join(e.third_parties),
                 e.speaker, e.casualties, f"{e.confidence:.3f}", e.background, e.trigger)))
+        _print_quad(args.text)
         return 0
     if not args.inputs or not args.output:
         print("tension signals: give INPUT... and -o OUTPUT, or --text TEXT", file=sys.stderr)

@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tension._model import TensionModel
 
-__all__ = ["Contribution", "Explanation", "EventView", "explain", "trigger_in_sentence"]
+__all__ = ["Contribution", "Explanation", "EventView", "explain", "sentence_quads",
+           "trigger_in_sentence"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Contribution:
 class EventView:
     event: Event
     trigger_span: tuple[int, int] | None  # within event.sentence
+    # the learned CAMEO quad class of the event's sentence and its probability
+    # (``tension.quad_class``), None when that model does not ship
+    sentence_quad: tuple[str, float] | None = None
 
     @property
     def parts(self) -> tuple[str, str, str]:
@@ -71,6 +75,20 @@ def trigger_in_sentence(e: Event) -> tuple[int, int] | None:
     return None
 
 
+def sentence_quads(sentences: list[str]) -> dict[str, tuple[str, float]]:
+    """The learned quad class and its probability of each distinct sentence (one batch), or
+    nothing when the quad model does not ship."""
+    from tension._quad import CLASSES, load_quad_model, quad_classes
+
+    distinct = list(dict.fromkeys(sentences))
+    if not distinct or load_quad_model() is None:
+        return {}
+    probs = quad_classes(distinct)
+    best = probs.argmax(axis=1)
+    return {s: (CLASSES[k], float(probs[i, k])) for i, (s, k) in enumerate(
+        zip(distinct, best.tolist(), strict=True))}
+
+
 def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -> Explanation:
     """Explain the scores of one article (an :class:`Article`, text, or anything
     :func:`tension._io.as_articles` reads to exactly one article)."""
@@ -89,10 +107,11 @@ def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -
         model = load_model()
     an = analyse(article)
     scores = score_analyses([an], model)
+    quads = sentence_quads([e.sentence for e in an.events])
     out = Explanation(
         article=article,
         scores=scores,
-        events=[EventView(e, trigger_in_sentence(e)) for e in an.events],
+        events=[EventView(e, trigger_in_sentence(e), quads.get(e.sentence)) for e in an.events],
     )
     rows = dyad_rows(an)
     if not rows:

@@ -247,3 +247,57 @@ def test_cross_validated_figure_on_shared_cameo(shared_dir: Path):
     assert len(sents) > 1000
     pred = cross_validate(sents, y, C=3.0, blocks=("word",)).argmax(axis=1)
     assert f1_score(y, pred, average="macro") >= 0.80
+
+
+def test_cli_signals_quad_columns(tmp_path):
+    import csv
+    import json
+
+    from tension.cli import main
+    from tension.cli.signals import COLUMNS, QUAD_COLUMNS
+
+    strike = "Artillery units of Armenia shelled villages in Azerbaijan, killing four soldiers."
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a1", "text": strike + " Ghana expelled two Togolese "
+                                                   "diplomats on Tuesday."}) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "ev.csv"
+    assert main(["signals", str(src), "-o", str(out), "--quad"]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert tuple(rows[0].keys()) == COLUMNS + QUAD_COLUMNS
+    for r in rows:
+        expected = tension.quad_class(r["sentence"])
+        assert r["sentence_quad_class"] == expected.label
+        assert float(r["sentence_quad_p"]) == pytest.approx(
+            expected.probabilities[expected.label], abs=1e-4)
+    assert any(r["sentence"] == strike and r["sentence_quad_class"] == "material_conflict"
+               for r in rows)
+    plain = tmp_path / "plain.csv"
+    assert main(["signals", str(src), "-o", str(plain)]) == 0
+    assert tuple(next(csv.DictReader(plain.open(encoding="utf-8"))).keys()) == COLUMNS
+
+
+def test_cli_signals_quad_without_model_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    import tension._quad as q
+    from tension.cli import main
+
+    monkeypatch.setattr(q, "load_quad_model", lambda: None)
+    src = tmp_path / "in.txt"
+    src.write_text("Ghana expelled two Togolese diplomats.", encoding="utf-8")
+    assert main(["signals", str(src), "-o", str(tmp_path / "ev.csv"), "--quad"]) == 2
+    assert "quad_sentence.joblib" in capsys.readouterr().err
+    assert not (tmp_path / "ev.csv").exists()
+
+
+def test_explain_gives_each_event_its_sentence_quad_class():
+    from tension._explain import explain
+
+    text = ("Finland summoned the Russian ambassador on Monday. Russian jets violated Finnish "
+            "airspace twice, the ministry said.")
+    ex = explain(text)
+    assert ex.events
+    for v in ex.events:
+        assert v.sentence_quad is not None
+        pred = tension.quad_class(v.event.sentence)
+        assert v.sentence_quad[0] == pred.label
+        assert v.sentence_quad[1] == pytest.approx(pred.probabilities[pred.label], abs=1e-4)

@@ -80,8 +80,10 @@ def run(args: argparse.Namespace) -> int:
         if trig:
             trig = f"{_BOLD_RED}{trig}{_RESET}" if color else f"[[{trig}]]"
         flags = " background" if e.background else ""
+        quad = (f"  [sentence: {v.sentence_quad[0]} {v.sentence_quad[1]:.2f}]"
+                if v.sentence_quad else "")
         p(f"{i:>3}. {e.signal} {e.source or '?'}->{e.target or '?'}  {e.modality}"
-          f"  conf {e.confidence:.2f}{flags}")
+          f"  conf {e.confidence:.2f}{flags}{quad}")
         p(f"     {' '.join((before + trig + after).split())}")
     if ex.contributions:
         p(f"\ntop features for {ex.dyad} at level {ex.level} "

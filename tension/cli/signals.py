@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 COLUMNS = ("article_id", "signal", "quad_class", "source", "target", "location",
            "third_parties", "modality", "speaker", "casualties", "confidence", "sentence",
            "start", "end", "background")
+QUAD_COLUMNS = ("sentence_quad_class", "sentence_quad_p")
 CHUNK = 2000
 
 
@@ -29,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="drop events below this confidence (default: keep all)")
     p.add_argument("--current-only", action="store_true",
                    help="drop background (history) events")
+    p.add_argument("--quad", action="store_true",
+                   help="add the learned CAMEO quad class of each event's sentence and its "
+                   "probability (sentence_quad_class, sentence_quad_p; tension.quad_class)")
     p.set_defaults(func=run)
 
 
@@ -79,19 +84,39 @@ def run(args: argparse.Namespace) -> int:
     from tension._write import open_writer
     from tension.cli._common import articles_from_args
 
+    if args.quad:
+        from tension._quad import ARTIFACT, load_quad_model
+
+        if load_quad_model() is None:
+            print(f"tension signals: --quad needs tension/data/{ARTIFACT}, which is missing "
+                  "(experiments/train_quad_classifier.py builds it)", file=sys.stderr)
+            return 2
+    columns = COLUMNS + QUAD_COLUMNS if args.quad else COLUMNS
+
+    def rows(events: list[Any]) -> list[dict[str, object]]:
+        out = [_row(e) for e in events]
+        if args.quad:
+            from tension._explain import sentence_quads
+
+            quads = sentence_quads([e.sentence for e in events])
+            for r, e in zip(out, events, strict=True):
+                label, prob = quads.get(e.sentence, ("", float("nan")))
+                r["sentence_quad_class"], r["sentence_quad_p"] = label, round(prob, 4)
+        return out
+
     n_art = n_ev = 0
-    with bulk_gc(), open_writer(args.output, columns=COLUMNS) as w:
-        chunk: list[dict[str, object]] = []
+    with bulk_gc(), open_writer(args.output, columns=columns) as w:
+        chunk: list[Any] = []
         for art in articles_from_args(args):
             for e in extract_signals(art):
                 if _keep(e, args):
-                    chunk.append(_row(e))
+                    chunk.append(e)
             n_art += 1
             if len(chunk) >= CHUNK:
-                w.write(chunk)
+                w.write(rows(chunk))
                 n_ev += len(chunk)
                 chunk = []
-        w.write(chunk)
+        w.write(rows(chunk))
         n_ev += len(chunk)
     where = args.output if args.output != "-" else "stdout"
     print(f"{n_ev} events in {n_art} articles -> {where}", file=sys.stderr)

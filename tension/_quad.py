@@ -109,14 +109,14 @@ def fit(counts: dict[str, Any], y: np.ndarray, C: float = 3.0) -> tuple[Any, dic
         raise ModelError(f"the quad classifier needs at least three classes, got {list(labels)}")
     idfs = {b: idf_of(m, MIN_DF[b]) for b, m in counts.items()}
     x = design(counts, idfs)
-    clf = LinearSVC(C=C).fit(x, y)
+    clf = LinearSVC(C=C, random_state=0).fit(x, y)
     n_folds = int(min(5, per_label.min()))
     if n_folds >= 2:
         margins = np.zeros((len(y), len(labels)))
         for tr, te in StratifiedKFold(n_folds, shuffle=True, random_state=0).split(x, y):
             inner_idf = {b: idf_of(m[tr], MIN_DF[b]) for b, m in counts.items()}
-            inner = LinearSVC(C=C).fit(design({b: m[tr] for b, m in counts.items()},
-                                              inner_idf), y[tr])
+            inner = LinearSVC(C=C, random_state=0).fit(
+                design({b: m[tr] for b, m in counts.items()}, inner_idf), y[tr])
             margins[te] = inner.decision_function(
                 design({b: m[te] for b, m in counts.items()}, inner_idf))
         clf.temperature_ = _fit_temperature(margins, np.searchsorted(labels, y))

@@ -1,6 +1,6 @@
 """Learned CAMEO quad class of a sentence, as a CAMEO coder would give it.
 
-Events carry the quad class of their signal (``tension/data/signals.tsv``). That is not what a
+Events carry the quad class of their signal (``tension/data/signals.csv``). That is not what a
 GDELT-style coder gives a sentence: on ConfliBERT's PentaClass sentences a third carry none of
 the 24 signals (praise, arrests, demands, investigations...), and where an event does fire its
 class agrees with the coders on about two sentences in five. So the quad class of a sentence is
@@ -27,8 +27,9 @@ import numpy as np
 
 from tension._types import QUAD_CLASSES, ModelError, QuadPrediction
 
-__all__ = ["quad_class", "quad_classes", "hashed_counts", "tfidf", "load_quad_model",
-           "N_FEATURES", "ARTIFACT", "CLASSES"]
+__all__ = ["quad_class", "quad_classes", "load_quad_model", "prepare", "fit", "to_artifact",
+           "hashed_counts", "idf_of", "tfidf", "design", "softmax", "N_FEATURES", "ARTIFACT",
+           "CLASSES", "BLOCKS", "MIN_DF"]
 
 log = logging.getLogger(__name__)
 
@@ -203,8 +204,8 @@ def prepare(art: Any) -> dict[str, Any] | None:
 def _require_model() -> dict[str, Any]:
     model = load_quad_model()
     if model is None:
-        raise ModelError(f"tension/data/{ARTIFACT} is missing: retrain it with "
-                         "experiments/train_quad_classifier.py")
+        raise ModelError(f"tension/data/{ARTIFACT} is missing or does not fit this version "
+                         "of tension: retrain it with experiments/train_quad_classifier.py")
     return model
 
 

@@ -88,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
         from tension._quad import ARTIFACT, load_quad_model
 
         if load_quad_model() is None:
-            print(f"tension signals: --quad needs tension/data/{ARTIFACT}, which is missing "
-                  "(experiments/train_quad_classifier.py builds it)", file=sys.stderr)
+            print(f"tension signals: --quad needs tension/data/{ARTIFACT}, which is missing or "
+                  "does not fit this version (experiments/train_quad_classifier.py builds it)",
+                  file=sys.stderr)
             return 2
     columns = COLUMNS + QUAD_COLUMNS if args.quad else COLUMNS
 

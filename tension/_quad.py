@@ -211,13 +211,21 @@ def _require_model() -> dict[str, Any]:
 
 def quad_classes(texts: Sequence[str], model: dict[str, Any] | None = None) -> np.ndarray:
     """Probabilities (n x 5, columns in ``CLASSES`` order) for many sentences at once, by the
-    shipped model or ``model`` (``prepare``)."""
+    shipped model or ``model`` (``prepare``).
+
+    A text with no n-gram the model knows (blank, or only unseen symbols) has no act to code:
+    it is ``statement`` with probability 1, not the SVM's intercepts, which are no base rate."""
     model = model or _require_model()
     if not len(texts):
         return np.zeros((0, len(CLASSES)))
     x = design(hashed_counts(list(texts), model["blocks"]), model["idfs"])
     margins = np.asarray(x @ model["coef_t"]) + model["intercept_arr"]
-    return softmax(margins, model["temperature"])
+    probs = softmax(margins, model["temperature"])
+    empty = np.diff(x.indptr) == 0
+    if empty.any():
+        probs[empty] = 0.0
+        probs[empty, CLASSES.index("statement")] = 1.0
+    return probs
 
 
 def quad_class(text: str) -> QuadPrediction:

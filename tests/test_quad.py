@@ -115,6 +115,16 @@ def test_batch_equals_one_by_one():
     assert quad_classes([]).shape == (0, len(CLASSES))
 
 
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t"])
+def test_blank_text_is_a_statement(blank):
+    pred = tension.quad_class(blank)
+    assert pred.label == "statement" and pred.probabilities["statement"] == 1.0
+    assert pred.terms == ()
+    probs = quad_classes(["Warplanes bombed an air base near the capital overnight.", blank])
+    assert probs[1].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0]
+    assert probs[0].argmax() == QUAD_CLASSES.index("material_conflict")
+
+
 def test_non_string_is_a_type_error():
     with pytest.raises(TypeError, match="expects a str"):
         tension.quad_class(["a list"])  # type: ignore[arg-type]

@@ -21,8 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from tension._model import TensionModel
 
-__all__ = ["Contribution", "Explanation", "EventView", "explain", "sentence_quads",
-           "trigger_in_sentence"]
+__all__ = ["Contribution", "Explanation", "EventView", "explain", "trigger_in_sentence"]
 
 
 @dataclass(frozen=True)
@@ -75,20 +74,6 @@ def trigger_in_sentence(e: Event) -> tuple[int, int] | None:
     return None
 
 
-def sentence_quads(sentences: list[str]) -> dict[str, tuple[str, float]]:
-    """The learned quad class and its probability of each distinct sentence (one batch), or
-    nothing when the quad model does not ship."""
-    from tension._quad import CLASSES, load_quad_model, quad_classes
-
-    distinct = list(dict.fromkeys(sentences))
-    if not distinct or load_quad_model() is None:
-        return {}
-    probs = quad_classes(distinct)
-    best = probs.argmax(axis=1)
-    return {s: (CLASSES[k], float(probs[i, k])) for i, (s, k) in enumerate(
-        zip(distinct, best.tolist(), strict=True))}
-
-
 def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -> Explanation:
     """Explain the scores of one article (an :class:`Article`, text, or anything
     :func:`tension._io.as_articles` reads to exactly one article)."""
@@ -107,6 +92,8 @@ def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -
         model = load_model()
     an = analyse(article)
     scores = score_analyses([an], model)
+    from tension._quad import sentence_quads
+
     quads = sentence_quads([e.sentence for e in an.events])
     out = Explanation(
         article=article,

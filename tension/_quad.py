@@ -27,9 +27,9 @@ import numpy as np
 
 from tension._types import QUAD_CLASSES, ModelError, QuadPrediction
 
-__all__ = ["quad_class", "quad_classes", "load_quad_model", "prepare", "fit", "to_artifact",
-           "hashed_counts", "idf_of", "tfidf", "design", "softmax", "N_FEATURES", "ARTIFACT",
-           "CLASSES", "BLOCKS", "MIN_DF"]
+__all__ = ["quad_class", "quad_classes", "sentence_quads", "load_quad_model", "prepare", "fit",
+           "to_artifact", "hashed_counts", "idf_of", "tfidf", "design", "softmax", "N_FEATURES",
+           "ARTIFACT", "CLASSES", "BLOCKS", "MIN_DF"]
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +226,18 @@ def quad_classes(texts: Sequence[str], model: dict[str, Any] | None = None) -> n
         probs[empty] = 0.0
         probs[empty, CLASSES.index("statement")] = 1.0
     return probs
+
+
+def sentence_quads(sentences: Sequence[str]) -> dict[str, tuple[str, float]]:
+    """The learned class and its probability of each distinct sentence (one batch), or nothing
+    when the model does not ship (``tension explain``, ``tension signals --quad``)."""
+    distinct = list(dict.fromkeys(sentences))
+    if not distinct or load_quad_model() is None:
+        return {}
+    probs = quad_classes(distinct)
+    best = probs.argmax(axis=1).tolist()
+    return {s: (CLASSES[k], float(probs[i, k])) for i, (s, k) in enumerate(
+        zip(distinct, best, strict=True))}
 
 
 def quad_class(text: str) -> QuadPrediction:

@@ -48,12 +48,12 @@ def _keep(e: object, args: argparse.Namespace) -> bool:
     return not (args.current_only and getattr(e, "background", False))
 
 
-def _print_quad(text: str) -> None:
+def _print_quad(text: str, events: list[Any]) -> None:
     """The text's CAMEO quad class both ways, on stderr (stdout stays a clean table)."""
     from tension._quad import load_quad_model, quad_class
-    from tension._signals import extract_signals, text_quad_class
+    from tension._signals import text_quad_class
 
-    from_events = text_quad_class(extract_signals(text))
+    from_events = text_quad_class(events)
     if load_quad_model() is None:
         print(f"quad class: {from_events} (from the events; no learned model)", file=sys.stderr)
         return
@@ -69,13 +69,14 @@ def run(args: argparse.Namespace) -> int:
     if args.text is not None:
         print("signal\tmodality\tsource\ttarget\tlocation\tthird_parties\tspeaker\tcasualties"
               "\tconfidence\tbackground\ttrigger")
-        for e in extract_signals(args.text):
+        events = extract_signals(args.text)
+        for e in events:
             if not _keep(e, args):
                 continue
             print("\t".join(str(x) if x is not None else "" for x in (
                 e.signal, e.modality, e.source, e.target, e.location, ",".join(e.third_parties),
                 e.speaker, e.casualties, f"{e.confidence:.3f}", e.background, e.trigger)))
-        _print_quad(args.text)
+        _print_quad(args.text, events)  # all events, as text_quad_class defines it
         return 0
     if not args.inputs or not args.output:
         print("tension signals: give INPUT... and -o OUTPUT, or --text TEXT", file=sys.stderr)
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     def rows(events: list[Any]) -> list[dict[str, object]]:
         out = [_row(e) for e in events]
         if args.quad:
-            from tension._explain import sentence_quads
+            from tension._quad import sentence_quads
 
             quads = sentence_quads([e.sentence for e in events])
             for r, e in zip(out, events, strict=True):

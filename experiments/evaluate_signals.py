@@ -49,10 +49,9 @@ from tension._signals import (  # noqa: E402
     text_quad_class,
 )
 from tension._taxonomy import SIGNALS, load_taxonomy  # noqa: E402
-from tension._types import Article  # noqa: E402
+from tension._types import QUAD_CLASSES, Article  # noqa: E402
 
-PENTA = ["statement", "verbal_cooperation", "material_cooperation", "verbal_conflict",
-         "material_conflict"]
+PENTA = list(QUAD_CLASSES)  # PentaClass order: its labels 0-4 index it
 
 
 def per_signal(pred, gold):

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -37,6 +36,7 @@ from tension._quad import (
     design,
     fit,
     hashed_counts,
+    rows_of,
     softmax,
     to_artifact,
 )
@@ -80,10 +80,6 @@ def load_multirater(shared: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
     return sents, y, np.asarray(pairs).reshape(-1, 2)
 
 
-def _rows(counts: dict[str, Any], idx: np.ndarray) -> dict[str, Any]:
-    return {b: m[idx] for b, m in counts.items()}
-
-
 def cross_validate(sents: list[str], y: np.ndarray, C: float, blocks: tuple[str, ...] = BLOCKS,
                    seed: int = 0) -> np.ndarray:
     """Out-of-fold probabilities (5-fold stratified)."""
@@ -92,8 +88,8 @@ def cross_validate(sents: list[str], y: np.ndarray, C: float, blocks: tuple[str,
     counts = hashed_counts(sents, blocks)
     probs = np.zeros((len(y), len(CLASSES)))
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=seed).split(sents, y):
-        clf, idfs = fit(_rows(counts, tr), y[tr], C)
-        probs[te] = softmax(clf.decision_function(design(_rows(counts, te), idfs)),
+        clf, idfs = fit(rows_of(counts, tr), y[tr], C)
+        probs[te] = softmax(clf.decision_function(design(rows_of(counts, te), idfs)),
                             clf.temperature_)
     return probs
 

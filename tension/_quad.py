@@ -28,8 +28,8 @@ import numpy as np
 from tension._types import QUAD_CLASSES, ModelError, QuadPrediction
 
 __all__ = ["quad_class", "quad_classes", "sentence_quads", "load_quad_model", "prepare", "fit",
-           "to_artifact", "hashed_counts", "idf_of", "tfidf", "design", "softmax", "N_FEATURES",
-           "ARTIFACT", "CLASSES", "BLOCKS", "MIN_DF"]
+           "to_artifact", "hashed_counts", "rows_of", "idf_of", "tfidf", "design", "softmax",
+           "N_FEATURES", "ARTIFACT", "CLASSES", "BLOCKS", "MIN_DF"]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,11 @@ def tfidf(counts: Any, idf: np.ndarray) -> Any:
     return x
 
 
+def rows_of(counts: dict[str, Any], idx: np.ndarray) -> dict[str, Any]:
+    """The rows ``idx`` of every block (a fold of ``hashed_counts``)."""
+    return {b: m[idx] for b, m in counts.items()}
+
+
 def design(counts: dict[str, Any], idfs: dict[str, np.ndarray]) -> Any:
     """The model's input: its blocks side by side, in ``idfs`` order."""
     from scipy.sparse import hstack
@@ -114,12 +119,14 @@ def fit(counts: dict[str, Any], y: np.ndarray, C: float = 3.0) -> tuple[Any, dic
     n_folds = int(min(5, per_label.min()))
     if n_folds >= 2:
         margins = np.zeros((len(y), len(labels)))
+        # by hand, not CalibratedClassifierCV(method="temperature") as the escalation model
+        # does: that would hold out rows of one fixed design, and the idf must be refitted on
+        # each fold's training rows as well
         for tr, te in StratifiedKFold(n_folds, shuffle=True, random_state=0).split(x, y):
-            inner_idf = {b: idf_of(m[tr], MIN_DF[b]) for b, m in counts.items()}
-            inner = LinearSVC(C=C, random_state=0).fit(
-                design({b: m[tr] for b, m in counts.items()}, inner_idf), y[tr])
-            margins[te] = inner.decision_function(
-                design({b: m[te] for b, m in counts.items()}, inner_idf))
+            inner_idf = {b: idf_of(m, MIN_DF[b]) for b, m in rows_of(counts, tr).items()}
+            inner = LinearSVC(C=C, random_state=0).fit(design(rows_of(counts, tr), inner_idf),
+                                                       y[tr])
+            margins[te] = inner.decision_function(design(rows_of(counts, te), inner_idf))
         clf.temperature_ = _fit_temperature(margins, np.searchsorted(labels, y))
     else:  # too few examples of a class to hold any out
         clf.temperature_ = 1.0
@@ -260,35 +267,38 @@ def quad_class(text: str) -> QuadPrediction:
     )
 
 
-def _terms(text: str, k: int, model: dict[str, Any]) -> tuple[tuple[str, float], ...]:
-    """Word n-grams of ``text`` by their contribution to class ``k`` against the mean of the
-    classes (tf-idf value x weight margin), strongest first, positive ones only."""
+@functools.cache
+def _word_grams() -> tuple[Any, Any]:
+    """The word block's analyzer, and a hasher that maps one n-gram to its column (the
+    HashingVectorizer hashes through a FeatureHasher like it: the same columns)."""
     from sklearn.feature_extraction import FeatureHasher
 
+    hasher = FeatureHasher(N_FEATURES, input_type="string", alternate_sign=False)
+    return _vectorizers()["word"].build_analyzer(), hasher
+
+
+def _terms(text: str, k: int, model: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    """Word n-grams of ``text`` by their contribution to class ``k`` against the mean of the
+    classes (tf-idf value x weight margin), strongest first, positive ones only. Each n-gram
+    gets its own value, also where two share a hashed column."""
     if model["blocks"][0] != "word":
         return ()
-    vec = _vectorizers()["word"]
-    grams = vec.build_analyzer()(text)
-    if not grams:
-        return ()
+    analyzer, hasher = _word_grams()
     counts: dict[str, int] = {}
-    for g in grams:
+    for g in analyzer(text):
         counts[g] = counts.get(g, 0) + 1
-    # HashingVectorizer hashes through a FeatureHasher like this one: the same columns
-    hasher = FeatureHasher(N_FEATURES, input_type="string", alternate_sign=False)
-    cols = hasher.transform([[g] for g in counts]).tocsr().indices
+    if not counts:
+        return ()
+    cols = hasher.transform([[g] for g in counts]).tocsr().indices.tolist()
     idf = model["idfs"]["word"]
     coef = model["coef_t"]  # word columns come first
-    vals: dict[str, tuple[float, int]] = {}
-    for (g, c), col in zip(counts.items(), cols.tolist(), strict=True):
-        vals[g] = ((1.0 + math.log(c)) * idf[col], col)
-    norm = math.sqrt(sum(v * v for v, _ in vals.values())) or 1.0
+    vals = [((1.0 + math.log(c)) * idf[col], col) for c, col in zip(counts.values(), cols,
+                                                                       strict=True)]
+    norm = math.sqrt(sum(v * v for v, _ in vals)) or 1.0
     out = []
-    for g, (v, col) in vals.items():
-        margin = coef[col, k] - coef[col].mean()
-        contrib = v / norm * margin
+    for g, (v, col) in zip(counts, vals, strict=True):
+        contrib = v / norm * (coef[col, k] - coef[col].mean())
         if contrib > 0:
             out.append((g, round(float(contrib), 4)))
     out.sort(key=lambda t: -t[1])
     return tuple(out[:_N_TERMS])
-

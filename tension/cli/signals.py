@@ -100,9 +100,9 @@ def run(args: argparse.Namespace) -> int:
         if args.quad:
             from tension._quad import sentence_quads
 
-            quads = sentence_quads([e.sentence for e in events])
+            quads = sentence_quads([e.sentence for e in events])  # the model was checked above
             for r, e in zip(out, events, strict=True):
-                label, prob = quads.get(e.sentence, ("", float("nan")))
+                label, prob = quads[e.sentence]
                 r["sentence_quad_class"], r["sentence_quad_p"] = label, round(prob, 4)
         return out
 

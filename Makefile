@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint layers typecheck pytest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,17 @@ demo: $(STAMP)
 lint: $(DEVSTAMP)
 	$(VENV)/bin/ruff check tension tests experiments benchmarks
 
+# the layers contract in pyproject.toml: no upward import, no cycle between layers
+layers: $(DEVSTAMP)
+	$(VENV)/bin/lint-imports
+
 typecheck: $(DEVSTAMP)
 	$(VENV)/bin/mypy tension
 
 pytest: $(DEVSTAMP)
 	$(VENV)/bin/pytest -q
 
-test: lint typecheck pytest
+test: lint layers typecheck pytest
 
 clean:
 	rm -rf out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -5,7 +5,7 @@
 Prints articles per second on one core (target: >= 5,000), by wall clock and by CPU time
 (time.process_time: the machine may be shared, and CPU time is what one core spends). Every
 article is a new text, so the small per-text caches never hit; the best of ``--repeat`` passes
-is reported. Sentence splitting (tension._text) is included, as find_actors pays for it when it
+is reported. Sentence splitting (tension.read._text) is included, as find_actors pays for it when it
 is the first layer to split an article; its own share is printed too.
 """
 
@@ -15,9 +15,9 @@ import argparse
 import random
 import time
 
-from tension._actors import find_actors, gazetteer
-from tension._text import split_sentences
 from tension._types import Article
+from tension.extract._actors import find_actors, gazetteer
+from tension.read._text import split_sentences
 
 FILLER = (
     "the officials said on Tuesday that talks would continue after a week of tension along "

@@ -18,10 +18,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from tension._actors import find_actors
-from tension._clean import clean_text
-from tension._signals import extract_signals
 from tension._types import Article
+from tension.extract._actors import find_actors
+from tension.extract._signals import extract_signals
+from tension.read._clean import clean_text
 
 WORDS = (
     "the minister said troops fired shells across border near village after talks with "
@@ -71,7 +71,7 @@ def _stages(model: object | None) -> dict[str, Callable[[Article], object]]:
         "signals": lambda a: extract_signals(a, find_actors(a)),
     }
     if model is not None:
-        from tension._score import score_articles
+        from tension.model._score import score_articles
 
         stages["score"] = lambda a: score_articles([a], model)  # type: ignore[arg-type]
     return stages
@@ -96,7 +96,7 @@ def main() -> None:
     wanted = args.stages.split(",")
     if "score" in wanted:
         try:
-            from tension._model import load_model
+            from tension.model._model import load_model
 
             model = load_model(args.model)
         except Exception as exc:  # noqa: BLE001 - benchmark: report and go on

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tension._io import read_articles
+from tension.read._io import read_articles
 
 WORDS = ("ministry talks border envoy summit troops exercise sanctions trade deal statement "
          "delegation minister navy patrol agreement ceasefire officials capital coast reef "

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/quad.py [--n 300] [--words 600] [--repeat 3] [--model PATH]
 
 Splits the synthetic articles of ``benchmarks/signals.py`` (our own sentences) into sentences
-and classifies them all at once (``tension._quad.quad_classes``), then one call per sentence
+and classifies them all at once (``tension.extract._quad.quad_classes``), then one call per sentence
 through ``tension.quad_class`` (which also ranks the evidence n-grams). Prints sentences/s and
 the equivalent 600-word articles/s, best and median CPU time of --repeat passes. ``--model``
 times another artifact of ``experiments/train_quad_classifier.py`` (batch only), for example one
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from signals import build  # noqa: E402
 
 from tension import quad_class  # noqa: E402
-from tension._quad import prepare, quad_classes  # noqa: E402
-from tension._text import split_sentences  # noqa: E402
+from tension.extract._quad import prepare, quad_classes  # noqa: E402
+from tension.read._text import split_sentences  # noqa: E402
 
 
 def main() -> None:

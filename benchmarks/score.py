@@ -129,15 +129,15 @@ def profile(inp: Path, out: Path) -> None:
     stats = pstats.Stats(prof)
     # cumulative time of each layer's entry point (nested calls counted once, in their layer)
     layers = {
-        ("_io.py", "_pipeline"): "read + clean (tension._io)",
-        ("_actors.py", "find_actors"): "actors (tension._actors)",
-        ("_signals.py", "extract_signals"): "signals (tension._signals)",
-        ("_dyads.py", "candidate_dyads"): "dyads (tension._dyads)",
-        ("_model.py", "predict_proba"): "model features + predict (tension._model)",
-        ("_score.py", "score_analyses"): "contract rows incl. model (tension._score)",
-        ("_batch.py", "_score_chunk"): "score one chunk, all layers (tension._batch)",
-        ("_write.py", "write"): "write (tension._write)",
-        ("_model.py", "load_model"): "load model once (tension._model)",
+        ("_io.py", "_pipeline"): "read + clean (tension.read._io)",
+        ("_actors.py", "find_actors"): "actors (tension.extract._actors)",
+        ("_signals.py", "extract_signals"): "signals (tension.extract._signals)",
+        ("_dyads.py", "candidate_dyads"): "dyads (tension.model._dyads)",
+        ("_model.py", "predict_proba"): "model features + predict (tension.model._model)",
+        ("_score.py", "score_analyses"): "contract rows incl. model (tension.model._score)",
+        ("_batch.py", "_score_chunk"): "score one chunk, all layers (tension.batch._batch)",
+        ("_write.py", "write"): "write (tension.read._write)",
+        ("_model.py", "load_model"): "load model once (tension.model._model)",
     }
     total = max(ct for (_cc, _nc, _tt, ct, _c) in stats.stats.values())  # type: ignore[attr-defined]
     print(f"cumulative time by layer (cProfile, one core, {total:.1f} s in all):")
@@ -151,11 +151,11 @@ def profile(inp: Path, out: Path) -> None:
 def layers(inp: Path, out: Path, chunk: int) -> None:
     """CPU time per layer in this process (no start-up, no profiler): read + clean, the text
     layers (actors, signals, dyads), the model and contract rows, JSON-ready rows, writing."""
-    from tension._io import read_articles
-    from tension._model import load_model
-    from tension._score import analyse, contract_rows
     from tension._types import SCORE_COLUMNS
-    from tension._write import _plain, open_writer
+    from tension.model._model import load_model
+    from tension.model._score import analyse, contract_rows
+    from tension.read._io import read_articles
+    from tension.read._write import _plain, open_writer
 
     t = time.process_time()
     model = load_model()

@@ -30,12 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from test_signals import TABLE  # noqa: E402
 
-from tension._actors import find_actors  # noqa: E402
 from tension._gc import bulk_gc  # noqa: E402
-from tension._io import as_articles  # noqa: E402
-from tension._signals import _extract, extract_signals  # noqa: E402
-from tension._text import _split  # noqa: E402
 from tension._types import Article  # noqa: E402
+from tension.extract._actors import find_actors  # noqa: E402
+from tension.extract._signals import _extract, extract_signals  # noqa: E402
+from tension.read._io import as_articles  # noqa: E402
+from tension.read._text import _split  # noqa: E402
 
 FILLER = [
     "The minister spoke to reporters in the capital on Wednesday afternoon.",

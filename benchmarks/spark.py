@@ -7,7 +7,7 @@ session start, the model broadcast and loaded in the Python worker(s), and a fir
 one article. Throughput is then timed on a second job over ``--n`` generated articles
 (written to Spark's ``noop`` sink, so all rows are computed and none are collected). The
 Python worker's resident memory with the model loaded is read from /proc (VmRSS, VmHWM).
-A single-process pandas run of the same articles (``tension._score.score_articles``) is the
+A single-process pandas run of the same articles (``tension.model._score.score_articles``) is the
 local reference. The articles are generated from the vocabulary below (no shared text).
 """
 
@@ -88,7 +88,7 @@ def child(master: str, n: int, words: int) -> dict:
     from pyspark.sql import SparkSession
 
     from tension import spark as tspark
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     spark = (
         SparkSession.builder.master(master).appName("tension-bench")
@@ -125,9 +125,9 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.n, args.words)))
         return
-    from tension._io import as_articles
-    from tension._model import load_model
-    from tension._score import score_articles
+    from tension.model._model import load_model
+    from tension.model._score import score_articles
+    from tension.read._io import as_articles
 
     arts = make_articles(args.n, args.words)
     model = load_model()

@@ -4,7 +4,7 @@
     python experiments/evaluate.py --model models:/tension-escalation@champion --heldout F
 
 Logs held-out metrics, the confusion matrix and reliability diagram, the per-signal table and
-the evaluation table with baselines. All logic is in tension._tracking.evaluate_run.
+the evaluation table with baselines. All logic is in tension.lifecycle._tracking.evaluate_run.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    from tension._config import DEFAULT_EXPERIMENT, load_config
-    from tension._tracking import evaluate_run
+    from tension.lifecycle._config import DEFAULT_EXPERIMENT, load_config
+    from tension.lifecycle._tracking import evaluate_run
 
     experiment = load_config(args.config).experiment if args.config else DEFAULT_EXPERIMENT
     res = evaluate_run(args.model, args.heldout, experiment=experiment, run_name=args.run_name,

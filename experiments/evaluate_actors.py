@@ -18,9 +18,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tension._actors import find_actors_text
-from tension._dyads import candidate_dyads, dyad_key
 from tension._types import Article
+from tension.extract._actors import find_actors_text
+from tension.model._dyads import candidate_dyads, dyad_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -42,14 +42,14 @@ from train_signal_rescorer import (  # noqa: E402
     sets_at,
 )
 
-from tension._signals import (  # noqa: E402
+from tension._types import QUAD_CLASSES, Article  # noqa: E402
+from tension.extract._signals import (  # noqa: E402
     _counts_as_present,
     _extract,
     extract_signals,
     text_quad_class,
 )
-from tension._taxonomy import SIGNALS, load_taxonomy  # noqa: E402
-from tension._types import QUAD_CLASSES, Article  # noqa: E402
+from tension.extract._taxonomy import SIGNALS, load_taxonomy  # noqa: E402
 
 PENTA = list(QUAD_CLASSES)  # PentaClass order: its labels 0-4 index it
 
@@ -166,7 +166,7 @@ def diagnostics(recs, events, oof, golds, groups, t: float, log) -> dict[str, fl
 
 
 def _events_for_sentences(sentences: list[str]):
-    from tension._actors import find_actors
+    from tension.extract._actors import find_actors
 
     evs = []
     for i, s in enumerate(sentences):
@@ -334,7 +334,7 @@ def direction(shared: Path, log) -> dict[str, float]:
     target spans coded by hand), sentences whose source span names exactly one state and whose
     target span names exactly one other: how often an event links the two, and in the right
     order."""
-    from tension._actors import find_actors
+    from tension.extract._actors import find_actors
 
     path = shared / "data" / "external" / "conflibert_cameo_pentaclass" / "cameo_ner_train.txt"
     n = linked = ordered = 0

@@ -4,7 +4,7 @@
     python experiments/train.py --config experiments/configs/seeds.json --heldout my_test.jsonl
 
 Logs to --tracking-uri, else $MLFLOW_TRACKING_URI, else ./mlflow.db (open with `mlflow ui`).
-All logic is in tension._tracking.train_run; this only wires the config and the flags.
+All logic is in tension.lifecycle._tracking.train_run; this only wires the config and the flags.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    from tension._config import load_config
-    from tension._tracking import train_run
+    from tension.lifecycle._config import load_config
+    from tension.lifecycle._tracking import train_run
 
     cfg = load_config(args.config).with_overrides(
         train=tuple(args.train) if args.train else None,

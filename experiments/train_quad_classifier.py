@@ -4,9 +4,10 @@
         [--out tension/data]
 
 Data: ConfliBERT's PentaClass sentences (../shared/data/external/conflibert_cameo_pentaclass/
-cameo_class_train.tsv; 5 classes, statement = 0). Features and model are tension._quad's (hashed
-word 1-2 and char 2-5 n-grams, TF-IDF, linear SVM with temperature-scaled softmax). Reports 5-fold
-stratified cross-validated macro-F1 (the sentences carry no story or episode id to group by;
+cameo_class_train.tsv; 5 classes, statement = 0). Features and model are
+tension.extract._quad's (hashed word 1-2 and char 2-5 n-grams, TF-IDF, linear SVM with
+temperature-scaled softmax). Reports 5-fold stratified cross-validated macro-F1 (the sentences
+carry no story or episode id to group by;
 ConfliBERT's own figure, 0.879, is on its held-out test split, which is not here), the same
 folds for our extractor's event-derived quad class, and, out of distribution, the model
 trained on all of them against the 144 sentences of ConfliBERT's annotator-training rounds
@@ -27,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tension._quad import (
+from tension.extract._quad import (
     ARTIFACT,
     BLOCKS,
     CLASSES,
@@ -110,8 +111,8 @@ def main() -> None:
     import mlflow
     from sklearn.metrics import classification_report, f1_score, log_loss
 
-    from tension._signals import extract_signals, text_quad_class
     from tension._types import Article
+    from tension.extract._signals import extract_signals, text_quad_class
 
     sents, y = load_pentaclass(args.shared)
     probs = cross_validate(sents, y, args.C, blocks)
@@ -156,7 +157,7 @@ def main() -> None:
 
     # out of distribution: sentences from the coders' training rounds (mostly domestic crime and
     # politics), scored by the model just trained on every PentaClass sentence
-    from tension._quad import prepare, quad_classes
+    from tension.extract._quad import prepare, quad_classes
 
     m_sents, m_y, human = load_multirater(args.shared)
     m_pred = quad_classes(m_sents, prepare(art)).argmax(axis=1)

@@ -2,8 +2,8 @@
 
     .venv/bin/python experiments/train_signal_rescorer.py [--shared ../shared] [--out tension/data]
 
-Candidates come from the rules (tension._signals, no re-scoring) on
-../shared/data/news/train.jsonl through the same ingestion (tension._io.as_articles) and actor
+Candidates come from the rules (tension.extract._signals, no re-scoring) on
+../shared/data/news/train.jsonl through the same ingestion (tension.read._io.as_articles) and actor
 layer the package uses. A candidate is positive when the article's gold signals contain its
 signal and it counts as current. The article threshold is picked by 5-fold cross-validation
 grouped by `episode` (never random rows).
@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from tension._actors import find_actors
-from tension._io import as_articles
-from tension._sentclf import ARTIFACT, N_FEATURES, design_matrix
-from tension._signals import _counts_as_present, _extract
 from tension._types import Event
+from tension.extract._actors import find_actors
+from tension.extract._sentclf import ARTIFACT, N_FEATURES, design_matrix
+from tension.extract._signals import _counts_as_present, _extract
+from tension.read._io import as_articles
 
 log = logging.getLogger("train_signal_rescorer")
 ROOT = Path(__file__).resolve().parents[1]

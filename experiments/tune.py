@@ -4,7 +4,7 @@
 
 The config's `tune` section names the search and the space (ModelParams fields -> lists).
 The parent run logs the best candidate by grouped-CV kappa (ties: lower ECE); train it with
-train.py and a config holding those params. All logic is in tension._tracking.tune_run.
+train.py and a config holding those params. All logic is in tension.lifecycle._tracking.tune_run.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
-    from tension._config import load_config
-    from tension._tracking import tune_run
+    from tension.lifecycle._config import load_config
+    from tension.lifecycle._tracking import tune_run
 
     cfg = load_config(args.config).with_overrides(
         train=tuple(args.train) if args.train else None, run_name=args.run_name

@@ -16,9 +16,9 @@ import atheris
 
 # only our code: instrumenting numpy/sklearn/pyarrow too makes start-up take minutes
 with atheris.instrument_imports(include=["tension"]):
-    from tension._actors import find_actors
-    from tension._clean import clean_text
-    from tension._signals import extract_signals
+    from tension.extract._actors import find_actors
+    from tension.read._clean import clean_text
+    from tension.extract._signals import extract_signals
     from tension._types import Article, TensionError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

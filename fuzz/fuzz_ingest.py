@@ -17,7 +17,7 @@ import atheris
 
 # only our code: instrumenting numpy/sklearn/pyarrow too makes start-up take minutes
 with atheris.instrument_imports(include=["tension"]):
-    from tension._io import read_articles
+    from tension.read._io import read_articles
     from tension._types import TensionError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -18,21 +18,20 @@ from tension._types import (
     QuadPrediction,
     TensionError,
 )
-
-__version__ = "0.4.0"
+from tension._version import __version__
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
-    "read_articles": "tension._io",
-    "find_actors": "tension._actors",
-    "extract_signals": "tension._signals",
-    "score": "tension._score",
-    "load_model": "tension._model",
-    "save_model": "tension._model",
-    "train": "tension._model",
-    "TensionModel": "tension._model",
-    "tension_index": "tension._index",
-    "quad_class": "tension._quad",
+    "read_articles": "tension.read._io",
+    "find_actors": "tension.extract._actors",
+    "extract_signals": "tension.extract._signals",
+    "score": "tension._api",
+    "load_model": "tension._api",
+    "save_model": "tension.model._model",
+    "train": "tension.model._model",
+    "TensionModel": "tension.model._model",
+    "tension_index": "tension.batch._index",
+    "quad_class": "tension.extract._quad",
 }
 
 __all__ = [
@@ -57,13 +56,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tension._actors import find_actors
-    from tension._index import tension_index
-    from tension._io import read_articles
-    from tension._model import TensionModel, load_model, save_model, train
-    from tension._quad import quad_class
-    from tension._score import score
-    from tension._signals import extract_signals
+    from tension._api import load_model, score
+    from tension.batch._index import tension_index
+    from tension.extract._actors import find_actors
+    from tension.extract._quad import quad_class
+    from tension.extract._signals import extract_signals
+    from tension.model._model import TensionModel, save_model, train
+    from tension.read._io import read_articles
 
 
 def __getattr__(name: str) -> Any:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pycountry
 import pytest
 
-from tension._actors import find_actors, find_actors_text, gazetteer
-from tension._text import split_sentences
 from tension._types import Article
+from tension.extract._actors import find_actors, find_actors_text, gazetteer
+from tension.read._text import split_sentences
 
 # (sentence, [(surface text, code), ...]) in order of appearance
 CASES: list[tuple[str, list[tuple[str, str]]]] = [

@@ -1,7 +1,7 @@
 """The fast paths of actor resolution against plain reference implementations.
 
-Each shortcut in tension/_actors.py (one automaton for case-exact and other aliases, datelines
-matched per line, the verb search as one pattern, the lowercased text reused for context
+Each shortcut in tension/extract/_actors.py (one automaton for case-exact and other aliases,
+datelines matched per line, the verb search as one pattern, the lowercased text reused for context
 words, curly quotes folded with str.replace) must give exactly what the obvious slow code
 gives. Texts are generated from the gazetteer's own names and words written for this file.
 """
@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tension import _actors
-from tension._actors import (
+from tension._types import IngestError
+from tension.extract import _actors
+from tension.extract._actors import (
     _DATELINE,
     _FOLD,
     _LOWER_TOKEN,
@@ -34,7 +35,6 @@ from tension._actors import (
     find_actors_text,
     gazetteer,
 )
-from tension._types import IngestError
 
 # Separators and words that exercise boundaries, case, folding and lowercasing corner cases:
 # curly quotes and hyphens (folded), a capital sigma (context-dependent lowercase), a dotted

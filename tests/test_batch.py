@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tension._batch import (
+from tension._types import SCORE_COLUMNS, TensionError
+from tension.batch._batch import (
     chunked,
     input_fingerprint,
     partial_path,
     progress_path,
     score_stream,
 )
-from tension._io import read_articles
-from tension._model import load_model
-from tension._types import SCORE_COLUMNS, TensionError
+from tension.model._model import load_model
+from tension.read._io import read_articles
 
 PAIRS = [("Iran", "Pakistan"), ("India", "China"), ("Greece", "Turkey"), ("Kenya", "Somalia")]
 PHRASES = [
@@ -214,7 +214,7 @@ def test_worker_pool_gives_the_same_rows(tmp_path, corpus, model):
 @pytest.mark.slow
 def test_workers_score_with_the_model_they_are_given(tmp_path, corpus, model):
     """A model passed in (not the shipped one) is the one the worker processes use."""
-    from tension._model import TensionModel
+    from tension.model._model import TensionModel
 
     mine = TensionModel(model.pipeline, {**model.card, "version": "given-9.9"}, model.relevance)
     out = tmp_path / "two.jsonl"

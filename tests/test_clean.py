@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tension._clean import boilerplate_rules, clean_text, is_boilerplate
 from tension._types import Article
+from tension.read._clean import boilerplate_rules, clean_text, is_boilerplate
 
 
 def _art(raw: str) -> Article:
@@ -120,7 +120,7 @@ _REF_SPACES = r"[ ]{2,}| +(?=\n)|(?<=\n) +|\n{3,}"
 def test_rewritten_regexes_match_the_same_spans(s: str) -> None:
     import re
 
-    from tension import _clean
+    from tension.read import _clean
 
     assert [m.span() for m in _clean._SPACES.finditer(s)] == [
         m.span() for m in re.finditer(_REF_SPACES, s)
@@ -135,7 +135,7 @@ def test_rewritten_regexes_match_the_same_spans(s: str) -> None:
 def test_over_40_words_counts_like_findall(n_words: int, sep: str) -> None:
     import re
 
-    from tension._clean import _OVER_40_WORDS
+    from tension.read._clean import _OVER_40_WORDS
 
     line = sep.join(f"w{k}" for k in range(n_words))
     assert bool(_OVER_40_WORDS.match(line)) == (len(re.findall(r"\w+", line)) > 40)

@@ -73,7 +73,7 @@ def test_existing_interrupted_run_needs_resume(tmp_path, corpus, capsys):
 
 
 def test_spark_engine_without_pyspark_says_how_to_install(tmp_path, corpus, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "tension.spark", None)  # import fails as if not installed
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import fails as if not installed
     assert main(["score", str(corpus), "-o", str(tmp_path / "s.jsonl"), "--engine", "spark"]) == 1
     assert 'pip install "tension[spark]"' in capsys.readouterr().err
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tension._dates import parse_date
+from tension.read._dates import parse_date
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from tension._index import INDEX_COLUMNS
 from tension._types import SCORE_COLUMNS
+from tension.batch._index import INDEX_COLUMNS
 from tension.cli import main
 
 

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from tension._actors import find_actors
-from tension._dyads import Dyad, candidate_dyads, dyad_key
 from tension._types import Article, Event
+from tension.extract._actors import find_actors
+from tension.model._dyads import Dyad, candidate_dyads, dyad_key
 
 
 def _dyads(text: str, title: str | None = None, events: tuple[Event, ...] = ()) -> list[Dyad]:

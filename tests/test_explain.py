@@ -1,4 +1,4 @@
-"""`tension explain` and tension._explain: dyads, probabilities, events, contributions."""
+"""`tension explain` and tension.model._explain: dyads, probabilities, events, contributions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from tension._explain import explain, trigger_in_sentence
-from tension._model import load_model
 from tension._types import Event
 from tension.cli import main
+from tension.model._explain import explain, trigger_in_sentence
+from tension.model._model import load_model
 
 TEXT = (
     "Iran recalled its ambassador from Pakistan on Tuesday after Pakistani jets struck "

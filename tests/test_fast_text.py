@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from tension._features import fast_text_blocks, fast_tfidf_transform
 from tension._types import Event
+from tension.model._features import fast_text_blocks, fast_tfidf_transform
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 # our own sentences: case, digits, underscores, one-letter words, accents, non-Latin scripts
@@ -100,7 +100,7 @@ def test_shipped_model_text_blocks_are_reproduced(model_pipelines) -> None:
 
 @pytest.fixture(scope="module")
 def model_pipelines():
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     m = load_model()
     return [p for p in (m.pipeline, m.relevance) if p is not None]
@@ -114,8 +114,8 @@ def test_featurizer_rows_sharing_one_event_list_match_rows_with_copies() -> None
     """The featurizer does per-event work once per shared list; a copy must give the same."""
     import copy
 
-    from tension._features import DyadFeaturizer
-    from tension._taxonomy import load_taxonomy
+    from tension.extract._taxonomy import load_taxonomy
+    from tension.model._features import DyadFeaturizer
 
     sig = list(load_taxonomy())
     events = [
@@ -154,9 +154,9 @@ SEED_LIKE = (
 def test_shared_feature_rows_reuses_rows_only_for_the_same_configuration(monkeypatch) -> None:
     """Inside the block a second transform of the same rows gives the same matrix without
     recomputing; another configuration (strict_below) is not served the first one's rows."""
-    from tension._features import DyadFeaturizer, shared_feature_rows
-    from tension._io import as_articles
-    from tension._score import analyse, dyad_rows
+    from tension.model._features import DyadFeaturizer, shared_feature_rows
+    from tension.model._score import analyse, dyad_rows
+    from tension.read._io import as_articles
 
     arts = as_articles([{"id": "a", "text": SEED_LIKE}])
     rows = pd.DataFrame([r for an in map(analyse, arts) for r in dyad_rows(an)])

@@ -27,8 +27,8 @@ CORPUS = ROOT / "seeds" / "corpus.jsonl"
 
 @pytest.fixture(scope="session")
 def shipped_model() -> None:
-    from tension._model import load_model
     from tension._types import TensionError
+    from tension.model._model import load_model
 
     try:
         load_model()

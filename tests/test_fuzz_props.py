@@ -17,11 +17,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tension._actors import find_actors
-from tension._clean import clean_text
-from tension._io import as_articles, read_articles
-from tension._signals import extract_signals
-from tension._text import MAX_SENTENCE_CHARS, split_sentences
 from tension._types import (
     MODALITIES,
     QUAD_CLASSES,
@@ -32,6 +27,11 @@ from tension._types import (
     Mention,
     TensionError,
 )
+from tension.extract._actors import find_actors
+from tension.extract._signals import extract_signals
+from tension.read._clean import clean_text
+from tension.read._io import as_articles, read_articles
+from tension.read._text import MAX_SENTENCE_CHARS, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = HealthCheck.function_scoped_fixture
@@ -167,12 +167,12 @@ def test_split_sentences_spans_cover_text(raw: str) -> None:
 
 @pytest.fixture(scope="module")
 def model() -> Any:
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     try:
         return load_model()
     except TensionError:  # stale or absent shipped model: a small one from the seeds
-        from tension._model import read_labelled, train
+        from tension.model._model import read_labelled, train
 
         items = read_labelled(ROOT / "seeds" / "corpus.jsonl")[:60]
         return train(items, {"calibration": "none", "text_min_df": 1}, version="fuzz")
@@ -181,7 +181,7 @@ def model() -> Any:
 @settings(max_examples=40, deadline=None, suppress_health_check=[FIXTURE])
 @given(raws=st.lists(texts, min_size=1, max_size=3))
 def test_score_path_on_hostile_text(model: Any, raws: list[str]) -> None:
-    from tension._score import score_articles
+    from tension.model._score import score_articles
 
     arts = [a for i, r in enumerate(raws) if (a := _article(r, f"a{i}")) is not None]
     if not arts:
@@ -203,7 +203,7 @@ odd_values = st.one_of(
     "id": odd_values, "text": odd_values, "title": odd_values, "date": odd_values,
     "source": odd_values, "url": odd_values}), min_size=1, max_size=4))
 def test_score_numbers_where_text_should_be(model: Any, rows: list[dict[str, Any]]) -> None:
-    from tension._score import score
+    from tension import score
 
     try:
         frame = score(rows, model=model, duplicates="keep-first")
@@ -252,7 +252,7 @@ def test_deeply_nested_json(tmp_path: Path, depth: int, suffix: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("shape", ["words", "names", "nospace"])
 def test_megabyte_unpunctuated_sentence(model: Any, tmp_path: Path, shape: str) -> None:
-    from tension._score import score
+    from tension import score
 
     unit = {"words": "the envoy said troops fired shells near the border ",
             "names": "Iran Pakistan India China attacked ",

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tension._index import INDEX_COLUMNS, tension_index
 from tension._types import IngestError, TensionError
+from tension.batch._index import INDEX_COLUMNS, tension_index
 
 
 def _row(aid, dyad, score, date, *, cluster=None, signal="meeting", sentence=None):
@@ -175,8 +175,8 @@ def test_files_stream_in_chunks_like_a_dataframe(tmp_path, suffix, monkeypatch):
         df.to_parquet(path)
     else:
         df.to_json(path, orient="records", lines=True)
-    monkeypatch.setattr("tension._index.CHUNK_ROWS", 7)  # many chunks, stories span chunks
-    import tension._index as ix
+    monkeypatch.setattr("tension.batch._index.CHUNK_ROWS", 7)  # many chunks, stories span chunks
+    import tension.batch._index as ix
 
     got = ix.tension_index(path)
     ix_default = tension_index(df)
@@ -256,9 +256,9 @@ def test_cli_index_writes_file_and_filters_dyads(tmp_path, capsys):
 
 def test_timeline_rises_with_strikes_and_falls_after_pledges(seed_path):
     """End to end on the dated IRN-PAK story (wired once the scorer exists)."""
-    score_mod = pytest.importorskip("tension._score")
+    score_mod = pytest.importorskip("tension.model._score")
     if not hasattr(score_mod, "score"):
-        pytest.skip("tension._score.score not written yet")
+        pytest.skip("tension.model._score.score not written yet")
     timeline = seed_path.parent / "timeline_irn_pak.jsonl"
     if not timeline.is_file():
         pytest.skip(f"{timeline} not written yet")

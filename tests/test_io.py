@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tension._io import as_articles, content_id, read_articles
 from tension._types import Article, IngestError
+from tension.read._io import as_articles, content_id, read_articles
 
 TEXT_A = "Border officials from both countries met in a tent on the plain and agreed to talk again."
 TEXT_B = "The two navies exchanged radio warnings near the disputed reef on Thursday afternoon."
@@ -229,7 +229,7 @@ def test_fifty_megabyte_article_is_refused_without_loading_it(tmp_path: Path) ->
 def test_empty_file_is_a_warning_not_an_error(tmp_path, caplog) -> None:
     for name in ("e.jsonl", "e.csv", "e.json", "e.txt"):
         (tmp_path / name).write_bytes(b"")
-        with caplog.at_level(logging.WARNING, logger="tension._io"):
+        with caplog.at_level(logging.WARNING, logger="tension.read._io"):
             assert list(read_articles(tmp_path / name)) == []
         assert "empty file" in caplog.text and name in caplog.text
         caplog.clear()
@@ -263,7 +263,7 @@ def test_utf16_jsonl_and_csv(tmp_path: Path) -> None:
 def test_cp1252_fallback_warns_naming_the_record(tmp_path, caplog) -> None:
     p = tmp_path / "w.jsonl"
     p.write_bytes(b'{"id": "ok", "text": "fine"}\n{"id": "w", "text": "\x93quoted\x94 caf\xe9"}\n')
-    with caplog.at_level(logging.WARNING, logger="tension._io"):
+    with caplog.at_level(logging.WARNING, logger="tension.read._io"):
         arts = list(read_articles(p))
     assert arts[1].raw_text == "\u201cquoted\u201d caf\u00e9"
     assert "Windows-1252" in caplog.text and "line 2" in caplog.text
@@ -271,7 +271,7 @@ def test_cp1252_fallback_warns_naming_the_record(tmp_path, caplog) -> None:
 
 def test_unparsable_date_warns_and_is_empty(tmp_path, caplog) -> None:
     p = _jsonl(tmp_path / "d.jsonl", [{"id": "d", "text": "t", "date": "sometime soon"}])
-    with caplog.at_level(logging.WARNING, logger="tension._io"):
+    with caplog.at_level(logging.WARNING, logger="tension.read._io"):
         (a,) = read_articles(p)
     assert a.date is None
     assert "'d'" in caplog.text and "line 1" in caplog.text and "sometime soon" in caplog.text

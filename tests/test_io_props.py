@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tension._io import as_articles, read_articles
 from tension._types import Article, IngestError
+from tension.read._io import as_articles, read_articles
 
 FIXTURE = HealthCheck.function_scoped_fixture
 SUFFIXES = [".jsonl", ".json", ".csv", ".txt", ".jsonl.gz", ".parquet"]

@@ -244,7 +244,7 @@ def test_tampered_file_is_refused_before_unpickling(shipped_copy: Path, tmp_path
 
 def test_untrusted_source_is_refused_unless_trusted(shipped_copy: Path, tmp_path: Path) -> None:
     import tension
-    from tension._model import file_sha256
+    from tension.model._model import file_sha256
 
     marker = tmp_path / "unpickled"
     f = shipped_copy / "tension-escalation.joblib"

@@ -10,11 +10,11 @@ import pytest
 from sklearn.base import clone
 
 import tension
-from tension._evaluate import cross_validate, expected_calibration_error, gpr_counts
-from tension._features import DyadFeaturizer, events_for_dyad
-from tension._model import ModelParams, load_model, read_labelled, save_model, train
-from tension._score import analyse, dyad_rows
 from tension._types import SCORE_COLUMNS, Article, Event
+from tension.model._evaluate import cross_validate, expected_calibration_error, gpr_counts
+from tension.model._features import DyadFeaturizer, events_for_dyad
+from tension.model._model import ModelParams, load_model, read_labelled, save_model, train
+from tension.model._score import analyse, dyad_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -365,8 +365,8 @@ def test_load_refuses_another_format_version(
 ) -> None:
     import json
 
-    from tension._model import CARD_FILE, FORMAT_VERSION
     from tension._types import ModelError
+    from tension.model._model import CARD_FILE, FORMAT_VERSION
 
     assert FORMAT_VERSION == 2
     save_model(gated_model, tmp_path)
@@ -391,7 +391,7 @@ def test_cross_validation_reports_the_gate_fitted_per_fold() -> None:
 
 
 def test_wire_copies_count_once_in_training() -> None:
-    from tension._model import LabelledArticle, drop_wire_copies
+    from tension.model._model import LabelledArticle, drop_wire_copies
 
     story = (
         "Ethiopia and Kenya signed a border trade accord on Monday after two days of talks "

@@ -2,7 +2,7 @@
 
 Article ids and text are untrusted: they come from scraped files. These tests push hostile
 ids and text through the real `tension score` and `tension report` commands and through the
-central file-name helper ``tension._write.safe_filename``.
+central file-name helper ``tension.read._write.safe_filename``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tension._types import TensionError
-from tension._write import csv_safe, safe_filename, safe_path
+from tension.read._write import csv_safe, safe_filename, safe_path
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,7 +45,7 @@ def _tension(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[st
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     try:
         load_model()

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from test_index import _quiet_then_strike, _row
 
-from tension._index import tension_index
-from tension._plot import plot_index, read_index
 from tension._types import IngestError, TensionError
+from tension.batch._index import tension_index
+from tension.batch._plot import plot_index, read_index
 
 
 def _png_size(path):
@@ -38,8 +38,8 @@ def test_png_of_two_dyads(tmp_path, index_df):
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 def test_cli_plot_from_index_file(tmp_path, index_df, suffix):
-    from tension._write import open_writer
     from tension.cli import main
+    from tension.read._write import open_writer
 
     src = tmp_path / f"index{suffix}"
     with open_writer(src) as w:

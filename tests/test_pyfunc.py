@@ -18,7 +18,7 @@ NO_DYAD = "The city council voted on Tuesday to repave three streets and extend 
 @pytest.fixture(scope="module")
 def pyfunc_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import tension
-    from tension._pyfunc import save_pyfunc
+    from tension.lifecycle._pyfunc import save_pyfunc
 
     d = tmp_path_factory.mktemp("pyfunc")
     model = tension.train(ROOT / "seeds" / "corpus.jsonl",

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tension
-from tension._quad import (
+from tension._types import QUAD_CLASSES, ModelError, QuadPrediction
+from tension.extract._quad import (
     CLASSES,
     N_FEATURES,
     design,
@@ -27,7 +28,6 @@ from tension._quad import (
     tfidf,
     to_artifact,
 )
-from tension._types import QUAD_CLASSES, ModelError, QuadPrediction
 
 # sentence (our own writing), the class a CAMEO coder gives it
 TABLE = [
@@ -95,7 +95,7 @@ def test_terms_use_the_vectorizer_columns():
     """_terms re-hashes the word n-grams one by one: the same columns as the vectorizer."""
     from sklearn.feature_extraction import FeatureHasher
 
-    from tension._quad import _vectorizers
+    from tension.extract._quad import _vectorizers
 
     vec = _vectorizers()["word"]
     text = "Navies of both states exchanged fire near the disputed reef on Monday"
@@ -151,7 +151,7 @@ def test_tfidf_rows_are_unit_or_empty(texts):
 
 
 def test_temperature_minimises_log_loss():
-    from tension._quad import _fit_temperature
+    from tension.extract._quad import _fit_temperature
 
     rng = np.random.default_rng(0)
     y = rng.integers(0, 5, 400)
@@ -214,13 +214,13 @@ def test_artifact_needs_all_five_classes():
     {"n_features": N_FEATURES, "classes": QUAD_CLASSES, "blocks": ("word",)},  # no temperature
 ])
 def test_foreign_artifact_is_ignored_with_a_warning(bad, caplog):
-    with caplog.at_level(logging.WARNING, logger="tension._quad"):
+    with caplog.at_level(logging.WARNING, logger="tension.extract._quad"):
         assert prepare(bad) is None
     assert "does not match" in caplog.text
 
 
 def test_missing_model_is_a_clear_error(monkeypatch):
-    import tension._quad as q
+    import tension.extract._quad as q
 
     monkeypatch.setattr(q, "load_quad_model", lambda: None)
     with pytest.raises(ModelError, match="train_quad_classifier"):
@@ -288,7 +288,7 @@ def test_cli_signals_quad_columns(tmp_path):
 
 
 def test_cli_signals_quad_without_model_is_a_clear_error(tmp_path, monkeypatch, capsys):
-    import tension._quad as q
+    import tension.extract._quad as q
     from tension.cli import main
 
     monkeypatch.setattr(q, "load_quad_model", lambda: None)
@@ -300,7 +300,7 @@ def test_cli_signals_quad_without_model_is_a_clear_error(tmp_path, monkeypatch, 
 
 
 def test_explain_gives_each_event_its_sentence_quad_class():
-    from tension._explain import explain
+    from tension.model._explain import explain
 
     text = ("Finland summoned the Russian ambassador on Monday. Russian jets violated Finnish "
             "airspace twice, the ministry said.")

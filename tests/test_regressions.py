@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from tension._actors import _resolve_overlaps, find_actors
-from tension._clean import clean_text
-from tension._signals import extract_signals
 from tension._types import Article
+from tension.extract._actors import _resolve_overlaps, find_actors
+from tension.extract._signals import extract_signals
+from tension.read._clean import clean_text
 
 
 def _work(fn: Callable[[], Any]) -> int:
@@ -142,8 +142,8 @@ def test_resolve_overlaps_matches_brute_force() -> None:
     ids=["fuzz-7150e33e", "cr-header", "cr-row"],
 )
 def test_csv_with_bare_carriage_returns_is_an_ingest_error(tmp_path: Any, data: bytes) -> None:
-    from tension._io import read_articles
     from tension._types import IngestError
+    from tension.read._io import read_articles
 
     p = tmp_path / "in.csv"
     p.write_bytes(data)
@@ -170,8 +170,8 @@ def _parquet_with_invalid_utf8(path: Any) -> None:
 
 def test_parquet_string_column_with_invalid_utf8(tmp_path: Any) -> None:
     """fuzz_ingest crash d9c95249: pyarrow raised UnicodeDecodeError from to_pylist()."""
-    from tension._io import read_articles
     from tension._types import IngestError
+    from tension.read._io import read_articles
 
     p = tmp_path / "bad.parquet"
     _parquet_with_invalid_utf8(p)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_index import _quiet_then_strike, _row
 
-from tension._report import build_report, highlight, sparkline
+from tension.batch._report import build_report, highlight, sparkline
 
 PLANTED = 'Envoy said <script>alert("x")</script> & <img src=x onerror=1> they will strike back'
 
@@ -123,3 +123,17 @@ def test_renders_in_headless_chromium(report, tmp_path):
     assert "IRN-PAK" in dom and "IND-PAK" in dom and "Hottest dyads" in dom
     assert "<mark>strike</mark>" in dom
     assert "<script" not in dom.lower()  # the planted tag stayed text
+
+
+def test_a_quiet_dyad_ranks_below_live_ones_and_says_so(tmp_path):
+    """A dyad whose only story is long before the window keeps a carried value; it must not
+    outrank a live dyad, and the table says it is quiet and when its last story was."""
+    old = [_row("old", "ARM-AZE", 99.0, "2023-06-01", signal="strike")]
+    live = [_row(f"l{d}", "IND-PAK", 40.0, f"2024-01-{d + 1:02d}") for d in range(0, 30, 2)]
+    path = build_report(pd.DataFrame(old + live), tmp_path / "r.html", freq="D")
+    html = path.read_text(encoding="utf-8")
+    hot = html.split("Hottest dyads")[1].split("</table>")[0]
+    assert hot.index("IND-PAK") < hot.index("ARM-AZE")
+    arm = hot[hot.index("ARM-AZE"):].split("</tr>")[0]
+    assert "quiet" in arm and "2023-06-01" in arm
+    assert "quiet" not in hot[hot.index("IND-PAK"):].split("</tr>")[0]

@@ -17,7 +17,7 @@ from typing import Any
 import pycountry
 import pytest
 
-from tension._taxonomy import SIGNALS
+from tension.extract._taxonomy import SIGNALS
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CORPUS = SEEDS / "corpus.jsonl"

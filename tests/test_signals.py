@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tension._signals import (
+from tension._types import MODALITIES, Article, Event
+from tension.extract._signals import (
     SignalCounts,
     _counts_as_present,
     article_signals,
     extract_signals,
     text_quad_class,
 )
-from tension._taxonomy import SIGNALS
-from tension._types import MODALITIES, Article, Event
+from tension.extract._taxonomy import SIGNALS
 
 
 def _events(text: str) -> list[Event]:
@@ -312,13 +312,13 @@ def test_empty_and_odd_input():
 
 
 def test_rescorer_matches_its_training_design_matrix():
-    from tension._sentclf import design_matrix, load_rescorer, score
+    from tension.extract._sentclf import design_matrix, load_rescorer, score
 
     art = load_rescorer()
     if art is None:
         pytest.skip("no re-scorer artifact shipped")
-    from tension._actors import find_actors
-    from tension._signals import _extract
+    from tension.extract._actors import find_actors
+    from tension.extract._signals import _extract
 
     a = Article(id="x", text=open_seed(), raw_text=open_seed())
     events = _extract(a, find_actors(a))
@@ -332,7 +332,7 @@ def test_rescorer_matches_its_training_design_matrix():
 def test_rescorer_sums_its_features_in_training_order():
     """score() gathers the features of a whole article at once; each probability is the one
     of the event's own feature_indices row summed term by term (bit for bit)."""
-    from tension._sentclf import feature_indices, load_rescorer, score
+    from tension.extract._sentclf import feature_indices, load_rescorer, score
 
     art = load_rescorer()
     if art is None:
@@ -353,7 +353,7 @@ def test_rescorer_sums_its_features_in_training_order():
 def test_rescorer_packed_sort_equals_lexsort(monkeypatch):
     """Articles with more event sentences than fit the packed sort key take np.lexsort:
     the same probabilities."""
-    import tension._sentclf as sentclf
+    import tension.extract._sentclf as sentclf
 
     art = sentclf.load_rescorer()
     if art is None:
@@ -371,7 +371,7 @@ def test_rescorer_packed_sort_equals_lexsort(monkeypatch):
     ([0.1, 0.5], "float64"),  # 0.1 is not a float32
 ])
 def test_rescorer_weights_compact_form_is_exact(coef, form):
-    from tension._sentclf import _compact
+    from tension.extract._sentclf import _compact
 
     arr = np.asarray(coef, dtype=np.float64)
     codes, values = _compact(arr)

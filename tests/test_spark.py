@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tension._io import as_articles, content_id
 from tension._types import SCORE_COLUMNS, IngestError
+from tension.read._io import as_articles, content_id
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "seeds" / "corpus.jsonl"
@@ -77,7 +77,7 @@ def spark():
 
 @pytest.fixture(scope="module")
 def model():
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     return load_model()
 
@@ -102,7 +102,7 @@ def _sdf(spark, pdf: pd.DataFrame):
 
 def _local_expected(pdf: pd.DataFrame, model) -> tuple[pd.DataFrame, list[dict]]:
     """Local scoring (on_error='skip') of the same rows, and its rejects."""
-    from tension._score import score_articles
+    from tension.model._score import score_articles
 
     rejects: list[dict] = []
     local = score_articles(as_articles(pdf, on_error="skip", rejects=rejects), model)
@@ -196,7 +196,7 @@ def test_missing_text_column_is_an_error(spark, model):
 
 def test_index_equals_local(spark, spark_scores, articles_pdf, model):
     from tension import spark as tspark
-    from tension._index import tension_index
+    from tension.batch._index import tension_index
 
     local, _ = _local_expected(articles_pdf, model)
     want = tension_index(local, freq="D", half_life=7.0)
@@ -239,6 +239,30 @@ def test_score_paths(spark, tmp_path, articles_pdf, model, suffix):
     assert set(back["article_id"]) - {""} == set(local["article_id"])
 
 
+def test_score_paths_reads_text_files_as_the_local_engine_does(spark, tmp_path, seed_path, model):
+    """.txt/.md articles (which Spark has no reader for) give the local engine's rows."""
+    from tension import spark as tspark
+    from tension.read._io import read_articles
+
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "brief.md").write_text("Pakistan recalled its ambassador from Iran on Wednesday.\n",
+                                  encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    stats = tspark.score_paths([str(src)], str(out), model=model, spark=spark)
+    got = _sorted(spark.read.json(str(out)).toPandas())
+    from tension.model._score import score_articles
+
+    want = _sorted(score_articles(read_articles(str(src)), model))
+    assert stats["articles"] == 2
+    assert got["article_id"].tolist() == want["article_id"].tolist() == [
+        "brief.md", "seed.txt"] + ["seed.txt"] * (len(want) - 2)
+    assert got["dyad"].fillna("").tolist() == want["dyad"].fillna("").tolist()
+    np.testing.assert_allclose(got["escalation_score"].to_numpy(float),
+                               want["escalation_score"].to_numpy(float))
+
+
 def test_java_is_17_or_newer():
     """Spark 4 needs Java 17+; the session above uses the java on PATH (or JAVA_HOME)."""
     java = _java()
@@ -252,7 +276,7 @@ def test_java_is_17_or_newer():
 def test_index_wire_copies_keep_first_seen(spark):
     """With a cluster column the first copy of a story counts: Spark restores input order."""
     from tension import spark as tspark
-    from tension._index import tension_index
+    from tension.batch._index import tension_index
 
     rng = np.random.default_rng(3)
     rows = []

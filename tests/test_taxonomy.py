@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tension._taxonomy import (
+from tension._types import QUAD_CLASSES, IngestError
+from tension.extract._taxonomy import (
     FAMILIES,
     SIGNALS,
     load_cues,
@@ -12,7 +13,6 @@ from tension._taxonomy import (
     parse_cues,
     parse_taxonomy,
 )
-from tension._types import QUAD_CLASSES, IngestError
 
 HEADER = "name,family,quad_class,cameo,plover,weight,description\n"
 

@@ -1,4 +1,4 @@
-"""Sentence splitting (tension._text): the spans every text layer shares.
+"""Sentence splitting (tension.read._text): the spans every text layer shares.
 
 The expected splits were produced by the splitter before its speed pass; they pin its behaviour
 (abbreviations, closing quotes and brackets, line breaks, trimming) so a faster pattern cannot
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tension._text import MAX_SENTENCE_CHARS, split_sentences
+from tension.read._text import MAX_SENTENCE_CHARS, split_sentences
 
 CASES = [
     ("The talks ended. Both sides left.", ["The talks ended.", "Both sides left."]),

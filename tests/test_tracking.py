@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tension._config import ConfigError, candidates, load_config, parse_config
-from tension._model import ModelParams
+from tension.lifecycle._config import ConfigError, candidates, load_config, parse_config
+from tension.model._model import ModelParams
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def test_candidates(search: str, n_iter: int, expect: int) -> None:
 
 
 def test_tracking_uri_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from tension._tracking import resolve_tracking_uri
+    from tension.lifecycle._tracking import resolve_tracking_uri
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
@@ -80,7 +80,7 @@ def test_tracking_uri_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 
 def test_git_info_names_this_checkout() -> None:
-    from tension._tracking import git_info
+    from tension.lifecycle._tracking import git_info
 
     info = git_info(ROOT)
     if not info:
@@ -119,7 +119,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 @pytest.mark.slow
 @pytest.mark.parametrize(("champ", "new", "promoted", "why"), RULE)
 def test_champion_rule(registry, champ, new, promoted, why) -> None:  # type: ignore[no-untyped-def]
-    from tension._tracking import CHAMPION, promote_if_better
+    from tension.lifecycle._tracking import CHAMPION, promote_if_better
 
     client, exp = registry
     name = f"m{RULE.index((champ, new, promoted, why))}"
@@ -149,7 +149,7 @@ def test_champion_rule(registry, champ, new, promoted, why) -> None:  # type: ig
 
 
 def test_model_card_markdown_from_shipped_card() -> None:
-    from tension._tracking import model_card_markdown
+    from tension.lifecycle._tracking import model_card_markdown
 
     card = json.loads((ROOT / "models" / "tension-escalation.card.json").read_text())
     card["metrics"] = {"cv": {"qwk": 0.61, "ece": 0.07, "n": 10.0}}
@@ -163,14 +163,14 @@ def test_model_card_markdown_from_shipped_card() -> None:
 
 
 def test_model_card_without_metrics_says_how_to_get_them() -> None:
-    from tension._tracking import model_card_markdown
+    from tension.lifecycle._tracking import model_card_markdown
 
     md = model_card_markdown({"name": "tension-escalation", "version": "x"})
     assert "experiments/train.py" in md
 
 
 def test_plots_write_png(tmp_path: Path) -> None:
-    from tension._plot import plot_confusion, plot_reliability
+    from tension.batch._plot import plot_confusion, plot_reliability
 
     cm = np.array([[3, 1, 0, 0, 0], [0, 2, 1, 0, 0], [0, 0, 4, 0, 0], [0, 0, 1, 5, 0],
                    [0, 0, 0, 1, 2]])

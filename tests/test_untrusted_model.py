@@ -17,8 +17,9 @@ from typing import Any
 import joblib
 import pytest
 
-import tension._model as model_mod
-from tension._model import (
+import tension.model._model as model_mod
+from tension._types import ModelError
+from tension.model._model import (
     CARD_FILE,
     MODEL_FILE,
     SKOPS_FILE,
@@ -27,7 +28,6 @@ from tension._model import (
     save_model,
     train,
 )
-from tension._types import ModelError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,8 +44,8 @@ class _Payload:
 
 def _shipped_card() -> dict[str, Any]:
     """A card this package accepts (built from the code, so a stale shipped model is moot)."""
-    from tension._features import DyadFeaturizer
-    from tension._model import FORMAT_VERSION, library_versions
+    from tension.model._features import DyadFeaturizer
+    from tension.model._model import FORMAT_VERSION, library_versions
 
     return {
         "name": "tension-escalation", "format_version": FORMAT_VERSION, "version": "planted",
@@ -226,7 +226,7 @@ def test_skops_with_a_type_outside_the_allow_list_is_refused(tmp_path: Path) -> 
     sio = pytest.importorskip("skops.io")
     from sklearn.preprocessing import FunctionTransformer
 
-    import tension._text as text_mod
+    import tension.read._text as text_mod
 
     # a skops file holding a reference to an arbitrary function: skops would call it later
     evil = FunctionTransformer(func=text_mod.split_sentences)

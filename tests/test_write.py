@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tension._types import TensionError
-from tension._write import csv_safe, format_of, open_writer
+from tension.read._write import csv_safe, format_of, open_writer
 
 ROWS = [
     {"id": "a", "n": 1, "x": -3.5, "tags": ["p", "q"], "m": {"k": 1}, "s": "=cmd()", "none": None},
@@ -105,7 +105,7 @@ def test_stdout(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_encoded_jsonl_rows_are_the_bytes_write_gives(tmp_path: Path) -> None:
-    from tension._write import jsonl_text
+    from tension.read._write import jsonl_text
 
     rows = [{"a": 1, "b": "Iran–Pakistan ✓", "c": None}, {"a": 2.5, "b": "", "c": [1, "x"]}]
     cols = ["a", "b", "c"]

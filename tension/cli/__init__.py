@@ -30,7 +30,7 @@ COMMANDS: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tension import __version__
+    from tension._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="tension",

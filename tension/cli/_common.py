@@ -71,7 +71,7 @@ def articles_from_args(
     Rejects go to ``--rejects``, else (with ``--on-error skip``) beside ``--output``, else to the
     ``rejects`` list given here (when any).
     """
-    from tension._io import read_articles
+    from tension.read._io import read_articles
 
     target = args.rejects
     if target is None and args.on_error == "skip":

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tension._actors import find_actors, find_actors_text
+    from tension.extract._actors import find_actors, find_actors_text
 
     if args.text is not None:
         for m in find_actors_text(args.text):
@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs or not args.output:
         print("tension actors: give INPUT... and -o OUTPUT, or --text TEXT")
         return 2
-    from tension._write import open_writer
     from tension.cli._common import articles_from_args
+    from tension.read._write import open_writer
 
     n_art = n_men = 0
     with open_writer(args.output, columns=COLUMNS) as w:

@@ -48,13 +48,13 @@ def _signals(sig: Any, n: int = 3) -> str:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from tension._index import INDEX_COLUMNS, tension_index
-    from tension._io import read_articles
-    from tension._model import load_model
-    from tension._plot import plot_index
-    from tension._report import build_report
-    from tension._score import score_articles
-    from tension._write import open_writer
+    from tension._api import load_model
+    from tension.batch._index import INDEX_COLUMNS, tension_index
+    from tension.batch._plot import plot_index
+    from tension.batch._report import build_report
+    from tension.model._score import score_articles
+    from tension.read._io import read_articles
+    from tension.read._write import open_writer
 
     seeds = _seeds_dir(args.seeds)
     out = Path(args.out)

@@ -32,8 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _find(args: argparse.Namespace) -> Any:
-    from tension._io import as_articles, read_articles
     from tension._types import TensionError
+    from tension.read._io import as_articles, read_articles
 
     if args.id is None:
         arts = list(as_articles(" ".join(args.text) if len(args.text) > 1 else args.text[0]))
@@ -56,8 +56,8 @@ def _num(x: Any, fmt: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tension._explain import explain
-    from tension._model import load_model
+    from tension._api import load_model
+    from tension.model._explain import explain
 
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     art = _find(args)

@@ -45,9 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from tension._index import INDEX_COLUMNS, tension_index
     from tension._types import TensionError
-    from tension._write import open_writer
+    from tension.batch._index import INDEX_COLUMNS, tension_index
+    from tension.read._write import open_writer
 
     out = tension_index(
         args.scores,

@@ -31,7 +31,7 @@ def _row(a: object) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tension._write import open_writer
+    from tension.read._write import open_writer
 
     rejects: list[dict[str, object]] = []
     arts = articles_from_args(args, rejects=rejects)

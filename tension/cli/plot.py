@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from tension._plot import plot_index
+    from tension.batch._plot import plot_index
 
     out = plot_index(args.index, args.dyad, args.output, title=args.title)
     print(f"plot: {', '.join(args.dyad)} -> {out}", file=sys.stderr)

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from tension._report import build_report
+    from tension.batch._report import build_report
 
     out = build_report(
         args.scores,

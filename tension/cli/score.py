@@ -73,18 +73,15 @@ def _count_lines(path: str | None) -> int:
 
 def _run_spark(args: argparse.Namespace) -> int:
     from tension._types import TensionError
+    from tension.batch.spark import require_pyspark, score_paths
 
-    try:
-        from tension.spark import score_paths
-    except ImportError as exc:
-        raise TensionError(
-            f"--engine spark needs pyspark and tension.spark ({exc}); "
-            'install them with: pip install "tension[spark]"'
-        ) from exc
+    require_pyspark()  # one line naming the install, before the model loads
     if args.resume or args.jobs != 1:
         raise TensionError("--resume and --jobs are for --engine local; Spark retries tasks itself")
+    from tension._api import load_model
+
     stats = score_paths(
-        list(args.inputs), args.output, model=args.model, on_error=args.on_error,
+        list(args.inputs), args.output, model=load_model(args.model), on_error=args.on_error,
         id_col=args.id_col, text_col=args.text_col, date_col=args.date_col,
         title_col=args.title_col,
     )
@@ -99,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from tension._batch import input_fingerprint, score_stream
-    from tension._model import load_model
+    from tension._api import load_model
+    from tension.batch._batch import input_fingerprint, score_stream
     from tension.cli._common import articles_from_args
 
     model = load_model(args.model)  # once; workers load their own copy

@@ -50,8 +50,8 @@ def _keep(e: object, args: argparse.Namespace) -> bool:
 
 def _print_quad(text: str, events: list[Any]) -> None:
     """The text's CAMEO quad class both ways, on stderr (stdout stays a clean table)."""
-    from tension._quad import load_quad_model, quad_class
-    from tension._signals import text_quad_class
+    from tension.extract._quad import load_quad_model, quad_class
+    from tension.extract._signals import text_quad_class
 
     from_events = text_quad_class(events)
     if load_quad_model() is None:
@@ -64,7 +64,7 @@ def _print_quad(text: str, events: list[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tension._signals import extract_signals
+    from tension.extract._signals import extract_signals
 
     if args.text is not None:
         print("signal\tmodality\tsource\ttarget\tlocation\tthird_parties\tspeaker\tcasualties"
@@ -82,11 +82,11 @@ def run(args: argparse.Namespace) -> int:
         print("tension signals: give INPUT... and -o OUTPUT, or --text TEXT", file=sys.stderr)
         return 2
     from tension._gc import bulk_gc
-    from tension._write import open_writer
     from tension.cli._common import articles_from_args
+    from tension.read._write import open_writer
 
     if args.quad:
-        from tension._quad import ARTIFACT, load_quad_model
+        from tension.extract._quad import ARTIFACT, load_quad_model
 
         if load_quad_model() is None:
             print(f"tension signals: --quad needs tension/data/{ARTIFACT}, which is missing or "
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     def rows(events: list[Any]) -> list[dict[str, object]]:
         out = [_row(e) for e in events]
         if args.quad:
-            from tension._quad import sentence_quads
+            from tension.extract._quad import sentence_quads
 
             quads = sentence_quads([e.sentence for e in events])  # the model was checked above
             for r, e in zip(out, events, strict=True):

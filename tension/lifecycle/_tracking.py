@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from tension._model import CARD_FILE, MODEL_FILE, MODEL_NAME, TensionModel
 from tension._types import ModelError, TensionError
+from tension.model._model import CARD_FILE, MODEL_FILE, MODEL_NAME, TensionModel
 
 if TYPE_CHECKING:
-    from tension._config import ExperimentConfig
+    from tension.lifecycle._config import ExperimentConfig
 
 __all__ = [
     "CHAMPION",
@@ -56,7 +56,7 @@ CHAMPION = "champion"
 METRIC_KEYS = (
     "qwk", "qwk_rank1", "spearman", "ece", "accuracy", "macro_f1", "dyad_rank1", "nodyad_ok", "n"
 )
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --------------------------------------------------------------------------- store and tags
@@ -97,7 +97,7 @@ def git_info(root: str | os.PathLike[str] | None = None) -> dict[str, str]:
 def _run_tags(kind: str) -> dict[str, str]:
     import sklearn
 
-    from tension import __version__
+    from tension._version import __version__
 
     return {
         "tension_version": __version__,
@@ -146,7 +146,7 @@ def _log_eval(result: Any, prefix: str, tmp: Path) -> dict[str, float]:
     """Metrics ``<prefix>_*`` and the artifacts of one EvalResult under ``<prefix>/``."""
     import mlflow
 
-    from tension._plot import plot_confusion, plot_reliability
+    from tension.batch._plot import plot_confusion, plot_reliability
 
     metrics = {k: float(v) for k, v in result.metrics.items() if v is not None}
     mlflow.log_metrics({f"{prefix}_{k}": v for k, v in metrics.items()})
@@ -256,7 +256,7 @@ def load_registered(uri: str, *, trusted: Iterable[str] = ()) -> TensionModel:
     from mlflow.artifacts import download_artifacts
     from mlflow.exceptions import MlflowException
 
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     # mlflow's own resolution: set_tracking_uri() in this process, $MLFLOW_TRACKING_URI, else
     # sqlite:///<cwd>/mlflow.db (the same default as resolve_tracking_uri)
@@ -300,7 +300,7 @@ def model_card_markdown(card: dict[str, Any]) -> str:
         f"# Model card: {card.get('name', MODEL_NAME)} {card.get('version', '')}".rstrip(),
         "",
         "Generated from `tension-escalation.card.json` by "
-        "`tension._tracking.write_model_card_md`; do not edit by hand.",
+        "`tension.lifecycle._tracking.write_model_card_md`; do not edit by hand.",
         "",
         "Predicts the escalation level (0-4) of a pair of states in one news article, with "
         f"probabilities p0..p4 ({calib}) and `escalation_score` = 25 x expected level.",
@@ -369,7 +369,7 @@ def write_model_card_md(model_dir: str | os.PathLike[str], out: str | os.PathLik
 
 def export_model_dir(model_dir: str | os.PathLike[str]) -> Path:
     """Write ``<model_dir>/mlflow`` (pyfunc model) and ``MODEL_CARD.md`` for a saved model."""
-    from tension._pyfunc import save_pyfunc
+    from tension.lifecycle._pyfunc import save_pyfunc
 
     d = Path(model_dir)
     save_pyfunc(d, d / "mlflow")
@@ -402,7 +402,7 @@ class RunResult:
 
 
 def _read_all(paths: Sequence[str]) -> tuple[list[Any], list[dict[str, Any]]]:
-    from tension._model import _load_training
+    from tension.model._model import _load_training
 
     return _load_training(list(paths))
 
@@ -429,9 +429,9 @@ def train_run(cfg: ExperimentConfig, *, tracking_uri: str | None = None) -> RunR
     register the model and apply the champion rule; write ``cfg.output_dir`` if set."""
     import mlflow
 
-    from tension._evaluate import cross_validate, evaluate_model
-    from tension._model import train
-    from tension._pyfunc import log_pyfunc
+    from tension.lifecycle._pyfunc import log_pyfunc
+    from tension.model._evaluate import cross_validate, evaluate_model
+    from tension.model._model import train
 
     uri = _setup(tracking_uri, cfg.experiment)
     items, prints = _read_all(cfg.train)
@@ -452,7 +452,7 @@ def train_run(cfg: ExperimentConfig, *, tracking_uri: str | None = None) -> RunR
         model = train(items, cfg.params, version=cfg.version)
         model.card["training_data"] = prints
         if cfg.heldout:
-            from tension._model import fingerprint, read_labelled
+            from tension.model._model import fingerprint, read_labelled
 
             held = read_labelled(cfg.heldout)
             _log_fingerprints([fingerprint(cfg.heldout, held)], "heldout")
@@ -473,7 +473,7 @@ def train_run(cfg: ExperimentConfig, *, tracking_uri: str | None = None) -> RunR
         )
         mlflow.log_artifact(str(tmp / "feature_importances.csv"))
 
-        from tension._model import save_model
+        from tension.model._model import save_model
 
         saved = tmp / "model"
         save_model(model, saved)
@@ -514,8 +514,8 @@ def evaluate_run(
     """Evaluate a saved or registered model on a labelled file and log an ``evaluate`` run."""
     import mlflow
 
-    from tension._evaluate import evaluate_model
-    from tension._model import fingerprint, load_model, read_labelled
+    from tension.model._evaluate import evaluate_model
+    from tension.model._model import fingerprint, load_model, read_labelled
 
     uri = _setup(tracking_uri, experiment)
     model = load_model(model_location, trusted=trusted)
@@ -537,8 +537,8 @@ def tune_run(cfg: ExperimentConfig, *, tracking_uri: str | None = None) -> RunRe
     metrics), the parent logs the best by CV kappa (ties: lower ECE) and its parameters."""
     import mlflow
 
-    from tension._config import candidates
-    from tension._evaluate import cross_validate
+    from tension.lifecycle._config import candidates
+    from tension.model._evaluate import cross_validate
 
     if cfg.tune is None:
         raise ModelError("the config has no 'tune' section (search, space)")

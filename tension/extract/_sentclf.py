@@ -1,6 +1,6 @@
 """Learned re-scorer: the probability that a rule candidate is a real, current signal.
 
-The rules (``tension._signals``) are tuned for recall; this logistic regression turns each
+The rules (``tension.extract._signals``) are tuned for recall; this logistic regression turns each
 candidate event into a calibrated confidence from what an analyst would look at: the signal and
 its cue, the modality, whether actors were found, where in the article it sits, how often the
 article repeats it, and the words of its sentence (all conjoined with the signal, so it is in

@@ -8,8 +8,8 @@ the actor mentions around it (subject side, "by X", "X's", "in X", carry-over of
 current pair for "the two countries" and for sentences that name nobody). Cost is linear in the
 text plus a small constant per hit, so it runs at thousands of articles a second on one core.
 
-An optional learned re-scorer (:mod:`tension._sentclf`) turns each candidate's features into a
-calibrated confidence; without it confidences are the rule priors.
+An optional learned re-scorer (:mod:`tension.extract._sentclf`) turns each candidate's features
+into a calibrated confidence; without it confidences are the rule priors.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import logging
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +28,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from tension._gc import bulk_gc
-from tension._taxonomy import SIGNALS, SignalSpec, load_cues, load_taxonomy
-from tension._text import split_sentences
 from tension._types import MODALITIES, Article, Event, Mention
+from tension.extract._taxonomy import SIGNALS, SignalSpec, load_cues, load_taxonomy
+from tension.read._text import split_sentences
 
 __all__ = [
     "extract_signals", "SignalCounts", "text_quad_class", "article_signals", "default_threshold",
@@ -538,42 +538,37 @@ def _is_background(low: str, sent: _Sent, ref_year: int | None) -> bool:
 # ---------------------------------------------------------------- the engine
 
 
-def _as_article(article: Article | str) -> Article:
-    if isinstance(article, Article):
-        return article
-    if not str(article).strip():
-        return Article(id="text", text="", raw_text=str(article))
-    try:
-        from tension._io import as_articles
-    except ImportError:  # pragma: no cover - ingestion layer missing
-        return Article(id="text", text=str(article), raw_text=str(article))
-    # always text (as_articles would read a str that happens to name a file)
-    return next(iter(as_articles([{"text": str(article)}])))
+def _as_article(article: Article | str | Mapping[str, Any]) -> Article:
+    from tension.read._io import as_article
+
+    return as_article(article)
 
 
 def _find_mentions(article: Article) -> list[Mention]:
     try:
-        from tension._actors import find_actors
+        from tension.extract._actors import find_actors
     except ImportError:  # pragma: no cover - actor layer missing
-        log.warning("tension._actors is not available; events will have no actors")
+        log.warning("tension.extract._actors is not available; events will have no actors")
         return []
     return find_actors(article)
 
 
 def extract_signals(
-    article: Article | str, mentions: Sequence[Mention] | None = None
+    article: Article | str | Mapping[str, Any],
+    mentions: Sequence[Mention] | None = None,
 ) -> list[Event]:
     """Events (signal, actors, modality, evidence span) found in one article.
 
-    ``article`` is an :class:`Article` or the text of one (a ``str`` is always text, cleaned
-    as ingestion cleans it). ``mentions`` defaults to ``tension._actors.find_actors(article)``.
+    ``article`` is an :class:`Article`, the text of one (a ``str`` is always text, cleaned
+    as ingestion cleans it) or a mapping with ``text`` (and ``id``, ``title``, ``date``).
+    ``mentions`` defaults to ``tension.extract._actors.find_actors(article)``.
     Offsets (``start``/``end``, ``sentence_start``/``sentence_end``) point into the original text.
     """
     art = _as_article(article)
     if mentions is None:
         mentions = _find_mentions(art)
     events = _extract(art, list(mentions))
-    from tension import _sentclf
+    from tension.extract import _sentclf
 
     return _sentclf.rescore(art, events)
 
@@ -877,7 +872,7 @@ def _counts_as_present(e: Event) -> bool:
 
 def default_threshold() -> float:
     """Confidence at which an event counts at article level (the re-scorer's CV choice)."""
-    from tension._sentclf import load_rescorer
+    from tension.extract._sentclf import load_rescorer
 
     art = load_rescorer()
     return float(art["threshold"]) if art is not None else 0.0

@@ -11,7 +11,7 @@ rows of one chunk past what the progress file records; ``resume=True`` cuts the 
 to the recorded length, re-reads the input (same deterministic order, so the wire-copy clusterer
 sees the same history) and skips the articles already done. Only a finished run moves the
 result to ``OUTPUT`` (JSONL: a rename; .jsonl.gz/.csv/.parquet: converted through
-:func:`tension._write.open_writer`, itself a temporary file and an atomic rename), so a file
+:func:`tension.read._write.open_writer`, itself a temporary file and an atomic rename), so a file
 under the final name is always complete.
 """
 
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from tension._types import SCORE_COLUMNS, Article, TensionError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tension._model import TensionModel
+    from tension.model._model import TensionModel
 
 __all__ = [
     "BatchResult",
@@ -164,7 +164,7 @@ def _init_worker(model_location: str | None, model_bytes: bytes | None = None) -
         # bytes from our own parent process, not from a file: the C unpickler, no re-check
         _WORKER_MODEL = pickle.loads(model_bytes)  # noqa: S301
         return
-    from tension._model import load_model
+    from tension.model._model import load_model
 
     _WORKER_MODEL = load_model(model_location)
 
@@ -186,8 +186,8 @@ def _score_chunk(chunk: list[Article], model: TensionModel, columns: list[str]) 
     """Contract rows of one chunk (plus ``cluster`` when in ``columns``), encoded as JSON lines
     where they were made: in a worker, the writing process then only appends text."""
     from tension._gc import bulk_gc
-    from tension._score import analyse, contract_rows
-    from tension._write import _plain, jsonl_text
+    from tension.model._score import analyse, contract_rows
+    from tension.read._write import _plain, jsonl_text
 
     with bulk_gc():
         # the rows score_articles() would put in a frame, without the round trip through pandas
@@ -212,7 +212,7 @@ def _ordered_results(
     of chunks in flight (``Pool.imap`` would read the whole input ahead into its task queue)."""
     if jobs <= 1:
         if model is None:
-            from tension._model import load_model
+            from tension.model._model import load_model
 
             model = load_model(model_location)
         for chunk in chunks:
@@ -275,7 +275,7 @@ def score_stream(
     ``on_chunk(n)`` is called with the number of articles of each chunk written (progress
     bars).
     """
-    from tension._write import format_of, open_writer
+    from tension.read._write import format_of, open_writer
 
     if jobs < 1:
         raise TensionError(f"--jobs must be at least 1, got {jobs}")
@@ -376,7 +376,7 @@ def _cut_partial(part_file: Path, length: int) -> None:
 
 def _finish(part_file: Path, output: str, fmt: str, columns: list[str]) -> None:
     """Move the finished rows under the final name (atomically)."""
-    from tension._write import open_writer
+    from tension.read._write import open_writer
 
     if fmt == "jsonl":
         os.replace(part_file, output)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tension._model import ModelParams
 from tension._types import TensionError
+from tension.model._model import ModelParams
 
 __all__ = ["ExperimentConfig", "ConfigError", "load_config", "TuneSpace"]
 

@@ -1,7 +1,7 @@
 """Features to score: the scikit-learn pipeline, training, and the model file with its card.
 
 The estimator is a plain scikit-learn ``Pipeline``: named signal features
-(:class:`~tension._features.DyadFeaturizer`) beside TF-IDF text features of the article,
+(:class:`~tension.model._features.DyadFeaturizer`) beside TF-IDF text features of the article,
 into a multinomial logistic regression whose probabilities are calibrated. A
 :class:`TensionModel` wraps the fitted pipeline with its card (version, data fingerprints,
 metrics, library versions) and knows how to score articles into the contract.
@@ -21,7 +21,9 @@ allow-listed types (``SKOPS_TRUSTED_TYPES`` plus skops' own scikit-learn/numpy l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import io
 import json
 import logging
@@ -29,7 +31,7 @@ import os
 import platform
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,8 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tension._features import FEATURE_COLUMNS
 from tension._types import Article, ModelError
+from tension.model._features import FEATURE_COLUMNS
 
 __all__ = [
     "TensionModel",
@@ -65,7 +67,7 @@ MODEL_FILE = f"{MODEL_NAME}.joblib"
 SKOPS_FILE = f"{MODEL_NAME}.skops"
 # Types outside skops' default scikit-learn/numpy trust that a .skops model of ours may hold;
 # any other type in a .skops file is refused before it is constructed.
-SKOPS_TRUSTED_TYPES = ("tension._features.DyadFeaturizer",)
+SKOPS_TRUSTED_TYPES = ("tension.model._features.DyadFeaturizer",)
 MODEL_FORMATS = ("joblib", "skops")
 CARD_FILE = f"{MODEL_NAME}.card.json"
 FORMAT_VERSION = 2  # 2: the file holds {"level": pipeline, "relevance": pipeline | None}
@@ -120,7 +122,7 @@ def build_pipeline(params: ModelParams | None = None) -> Any:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import MaxAbsScaler
 
-    from tension._features import DyadFeaturizer
+    from tension.model._features import DyadFeaturizer
 
     p = params or ModelParams()
     blocks: list[tuple[str, Any, Any]] = [
@@ -163,7 +165,7 @@ def build_relevance_pipeline(params: ModelParams | None = None) -> Any:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import MaxAbsScaler
 
-    from tension._features import DyadFeaturizer
+    from tension.model._features import DyadFeaturizer
 
     p = params or ModelParams()
     features = ColumnTransformer(
@@ -219,7 +221,7 @@ class TensionModel:
 
     def predict_proba(self, rows: pd.DataFrame) -> np.ndarray:
         """Calibrated P(level = 0..4) for dyad rows (columns of ``DYAD_ROW_COLUMNS``)."""
-        from tension._features import fast_text_blocks
+        from tension.model._features import fast_text_blocks
 
         with fast_text_blocks(self.pipeline):  # same matrices as sklearn, faster
             proba = self.pipeline.predict_proba(rows)
@@ -234,7 +236,7 @@ class TensionModel:
         the model has no gate)."""
         if self.relevance is None or not len(rows):
             return np.ones(len(rows))
-        from tension._features import fast_text_blocks
+        from tension.model._features import fast_text_blocks
 
         with fast_text_blocks(self.relevance):  # same matrices as sklearn, faster
             proba = self.relevance.predict_proba(rows)
@@ -254,9 +256,10 @@ class TensionModel:
 
     def score(self, articles: Any, **read_options: Any) -> pd.DataFrame:
         """Score articles (anything :func:`tension.score` accepts) with this model."""
-        from tension._score import score
+        from tension.model._score import score_articles
+        from tension.read._io import as_articles
 
-        return score(articles, model=self, **read_options)
+        return score_articles(as_articles(articles, **read_options), self)
 
     def feature_names(self) -> list[str]:
         return [str(n) for n in self.pipeline.named_steps["features"].get_feature_names_out()]
@@ -289,8 +292,8 @@ class LabelledArticle:
 
 def read_labelled(path: str | os.PathLike[str]) -> list[LabelledArticle]:
     """Labelled articles in the shared format (id, episode, title, text, dyad, level, signals)."""
-    from tension._clean import clean_text
     from tension._types import IngestError
+    from tension.read._clean import clean_text
 
     out: list[LabelledArticle] = []
     with open(path, encoding="utf-8") as fh:
@@ -349,9 +352,9 @@ def read_labelled(path: str | os.PathLike[str]) -> list[LabelledArticle]:
 
 
 def drop_wire_copies(items: Sequence[LabelledArticle]) -> list[LabelledArticle]:
-    """The first copy of each wire story (near-duplicate text, see tension._wire): a story
+    """The first copy of each wire story (near-duplicate text, see tension.read._wire): a story
     reprinted by ten outlets is one piece of evidence, not ten."""
-    from tension._wire import WireClusterer
+    from tension.read._wire import WireClusterer
 
     clusterer = WireClusterer()
     kept = [it for it in items if clusterer.assign(it.article.id, it.article.text) == it.article.id]
@@ -369,9 +372,9 @@ def labelled_rows(
 
     The gold pair's row is built even when the dyad ranking missed it, so the level model
     learns from every label; its rank and salience then say the ranking missed it.
-    ``analyses`` (one per item, from ``tension._score.analyse``) saves analysing again.
+    ``analyses`` (one per item, from ``tension.model._score.analyse``) saves analysing again.
     """
-    from tension._score import analyse, dyad_row
+    from tension.model._score import analyse, dyad_row
 
     rows: list[dict[str, Any]] = []
     y: list[int] = []
@@ -397,7 +400,7 @@ def relevance_rows(
     ranking's error, and teaching the gate to reject those bilateral articles would blur it.
     Articles with no candidate pair have no row (they get the no-dyad row anyway).
     """
-    from tension._score import analyse, dyad_rows
+    from tension.model._score import analyse, dyad_rows
 
     rows: list[dict[str, Any]] = []
     y: list[int] = []
@@ -432,7 +435,7 @@ def train(
     params = params or ModelParams()
     items, fingerprints = _load_training(data)
     items = drop_wire_copies(items)
-    from tension._score import analyse
+    from tension.model._score import analyse
 
     analyses = [analyse(it.article) for it in items]  # once, for both heads
     rows, y, _ = labelled_rows(items, analyses)
@@ -443,8 +446,8 @@ def train(
     relevance = fit_relevance(rel_rows, rel_y, params)
     if relevance is None:
         logger.warning("no articles without a dyad in the training data: no relevance gate")
-    from tension import __version__
-    from tension._features import DyadFeaturizer
+    from tension._version import __version__
+    from tension.model._features import DyadFeaturizer
 
     card = {
         "name": MODEL_NAME,
@@ -543,7 +546,10 @@ def save_model(
             import joblib
 
             joblib.dump(model.payload, tmp, compress=3)
+        from tension._version import __version__
+
         model.card["sha256"] = file_sha256(tmp)
+        model.card["saved_by"] = __version__  # the module paths its pickle names
         model.card["file"] = name
         model.card["format"] = format
         card_tmp = d / f".tmp-{CARD_FILE}"
@@ -557,12 +563,20 @@ def save_model(
     return target
 
 
+REGISTRY_PREFIXES = ("models:/", "runs:/", "mlflow-artifacts:/")
+
+
+def is_registry_uri(location: object) -> bool:
+    """Whether ``location`` names a model in an mlflow store rather than a file."""
+    return location is not None and str(location).startswith(REGISTRY_PREFIXES)
+
+
 def default_model_path() -> Path:
     """The shipped model: $TENSION_MODEL, the checkout's models/, or the install's share/."""
     env = os.environ.get("TENSION_MODEL")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent / "models"
+    here = Path(__file__).resolve().parents[2] / "models"
     if (here / CARD_FILE).is_file():
         return here
     return Path(sys.prefix) / "share" / "tension" / "models"
@@ -571,19 +585,19 @@ def default_model_path() -> Path:
 def load_model(
     location: str | os.PathLike[str] | None = None, *, trusted: Iterable[str] = ()
 ) -> TensionModel:
-    """Load a model: the shipped one (default), a folder or ``.joblib`` path with its card, or an
-    mlflow URI (``models:/name@alias``, ``runs:/...``).
+    """Load a model from a file: the shipped one (default), or a folder or ``.joblib`` path with
+    its card. mlflow URIs are refused here: :func:`tension.load_model` resolves them.
 
     Nothing is unpickled before the file's sha256 matches its card and the card's source is
     trusted (``"tension"`` or one listed in ``trusted``); a model built with other library
     versions or another feature set is refused with a message saying how to fix it.
     """
-    if location is not None and str(location).startswith(
-        ("models:/", "runs:/", "mlflow-artifacts:/")
-    ):
-        from tension._tracking import load_registered
-
-        return load_registered(str(location), trusted=trusted)
+    if is_registry_uri(location):
+        # resolved in tension.lifecycle, above this layer: tension.load_model dispatches
+        raise ModelError(
+            f"{location}: an mlflow model URI; load it with tension.load_model, which resolves "
+            "registry and run URIs (tension.model.load_model reads files only)"
+        )
     path = Path(location) if location is not None else default_model_path()
     if path.is_dir():
         card_path = path / CARD_FILE
@@ -613,8 +627,37 @@ def load_model(
     verify_card(card, file_path, trusted=trusted, data=data)
     import joblib
 
+    with _legacy_module_paths(card, file_path):
+        payload = joblib.load(io.BytesIO(data))
     # TensionModel splits the {"level", "relevance"} payload
-    return TensionModel(joblib.load(io.BytesIO(data)), card)
+    return TensionModel(payload, card)
+
+
+# Module paths that pickles written by tension 0.4.x name, and where those classes live now.
+LEGACY_MODULES = {"tension._features": "tension.model._features"}
+
+
+@contextlib.contextmanager
+def _legacy_module_paths(card: dict[str, Any], file_path: Path) -> Iterator[None]:
+    """Let a model pickled by 0.4.x (flat ``tension._*`` modules) find its classes, for the
+    length of one load; say once how to re-save it under the new paths."""
+    saved_by = str(card.get("saved_by") or card.get("package_version", ""))
+    if not saved_by.startswith("0.4."):
+        yield
+        return
+    logger.warning(
+        "%s was saved by tension %s, whose module paths have moved; it loads through an alias "
+        "table. Re-save it to drop the alias: tension.save_model(tension.load_model(%r), DIR)",
+        file_path, saved_by, str(file_path),
+    )
+    added = [old for old in LEGACY_MODULES if old not in sys.modules]
+    for old in added:
+        sys.modules[old] = importlib.import_module(LEGACY_MODULES[old])
+    try:
+        yield
+    finally:
+        for old in added:
+            sys.modules.pop(old, None)
 
 
 def _read_card(card_path: Path) -> dict[str, Any]:
@@ -685,7 +728,7 @@ def verify_card(
             f"{sklearn.__version__}; install scikit-learn=={built} or retrain "
             "(python experiments/train.py)"
         )
-    from tension._features import DyadFeaturizer
+    from tension.model._features import DyadFeaturizer
 
     names = card.get("signal_features")
     if names is not None:

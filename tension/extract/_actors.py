@@ -18,14 +18,15 @@ import csv
 import functools
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
 import ahocorasick
 
-from tension._text import split_sentences
 from tension._types import Article, IngestError, Mention
+from tension.read._text import split_sentences
 
 __all__ = ["find_actors", "find_actors_text", "gazetteer", "Alias"]
 
@@ -594,12 +595,19 @@ def _group_states(mentions: list[Mention], text: str) -> list[Mention]:
     return out
 
 
-def find_actors(article: Article) -> list[Mention]:
-    """States, organisations and armed groups named in ``article.text``, sorted by position.
+def find_actors(article: Article | str | Mapping[str, Any]) -> list[Mention]:
+    """States, organisations and armed groups named in an article, sorted by position.
+
+    ``article`` is an :class:`Article`, the text of one (always text, cleaned as ingestion
+    cleans it) or a mapping with ``text`` (and ``id``, ``title``, ``date``).
 
     ``start``/``end`` point into the original text, ``clean_start``/``clean_end`` into
     ``article.text``; ``sentence_index`` indexes ``split_sentences(article.text)``.
     """
+    if not isinstance(article, Article):
+        from tension.read._io import as_article
+
+        article = as_article(article)
     return _find(article.text, article.id, article)
 
 

@@ -22,8 +22,8 @@ from typing import Any
 import mlflow.pyfunc
 import pandas as pd
 
-from tension._model import CARD_FILE, MODEL_FILE, TensionModel
 from tension._types import SCORE_COLUMNS, ModelError
+from tension.model._model import CARD_FILE, MODEL_FILE, TensionModel
 
 __all__ = [
     "TensionPyfunc",
@@ -55,7 +55,7 @@ INPUT_EXAMPLE = pd.DataFrame(
 _CODE = '''"""mlflow models-from-code entry point for tension-escalation (written by tension)."""
 from mlflow.models import set_model
 
-from tension._pyfunc import TensionPyfunc
+from tension.lifecycle._pyfunc import TensionPyfunc
 
 set_model(TensionPyfunc())
 '''
@@ -88,7 +88,7 @@ class TensionPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[misc,name-define
         return None if self.model is None else self.model.pipeline
 
     def load_context(self, context: Any) -> None:
-        from tension._model import verify_card
+        from tension.model._model import verify_card
 
         file_path = Path(context.artifacts["pipeline"])
         card = json.loads(Path(context.artifacts["card"]).read_text())
@@ -103,8 +103,8 @@ class TensionPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[misc,name-define
     # mlflow reads the model_input hint: pd.DataFrame is accepted silently (Any warns); the
     # explicit signature still describes the columns.
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> Any:
-        from tension._io import as_articles
-        from tension._score import score_articles
+        from tension.model._score import score_articles
+        from tension.read._io import as_articles
 
         if self.model is None:
             raise ModelError("TensionPyfunc used before load_context")
@@ -150,7 +150,7 @@ def pip_requirements() -> list[str]:
     import mlflow
     import sklearn
 
-    from tension import __version__
+    from tension._version import __version__
 
     # the package brings every other dependency; scikit-learn is pinned to the minor version
     # the pipeline was pickled with (load_model refuses others anyway)

@@ -18,10 +18,10 @@ import pandas as pd
 from tension._types import SCORE_COLUMNS, Article, Event, Mention
 
 if TYPE_CHECKING:
-    from tension._model import TensionModel
+    from tension.model._model import TensionModel
 
 __all__ = [
-    "Analysis", "analyse", "contract_rows", "dyad_rows", "score", "score_articles", "EVIDENCE_MAX",
+    "Analysis", "analyse", "contract_rows", "dyad_rows", "score_articles", "EVIDENCE_MAX",
 ]
 
 logger = logging.getLogger(__name__)
@@ -36,15 +36,15 @@ class Analysis:
     article: Article
     mentions: list[Mention]
     events: list[Event]
-    dyads: list[Any] = field(default_factory=list)  # tension._dyads.Dyad
+    dyads: list[Any] = field(default_factory=list)  # tension.model._dyads.Dyad
     title_events: list[Event] = field(default_factory=list)
 
 
 def analyse(article: Article) -> Analysis:
     """Run actor resolution, signal extraction and dyad ranking on one article."""
-    from tension._actors import find_actors
-    from tension._dyads import candidate_dyads
-    from tension._signals import extract_signals
+    from tension.extract._actors import find_actors
+    from tension.extract._signals import extract_signals
+    from tension.model._dyads import candidate_dyads
 
     mentions = find_actors(article)
     events = extract_signals(article, mentions)
@@ -66,8 +66,8 @@ def _dyad_text(art: Article) -> str:
 def _pair_text(an: Analysis, a: str, b: str) -> str:
     """The TF-IDF text of a secondary pair: the sentences naming both states and those of the
     events linking them (the whole text would give every pair the main story's words)."""
-    from tension._features import events_for_dyad
-    from tension._text import split_sentences
+    from tension.model._features import events_for_dyad
+    from tension.read._text import split_sentences
 
     codes: dict[int, set[str]] = {}
     for m in an.mentions:
@@ -86,7 +86,7 @@ def _pair_text(an: Analysis, a: str, b: str) -> str:
 
 def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
     """The feature-layer row for the pair (a, b) of one analysed article."""
-    from tension._dyads import dyad_key
+    from tension.model._dyads import dyad_key
 
     a, b = sorted((a, b))
     return {
@@ -107,7 +107,7 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
 
 
 def _linked(an: Analysis, a: str, b: str) -> bool:
-    from tension._features import events_for_dyad
+    from tension.model._features import events_for_dyad
 
     return any(
         d != "pair" or {e.source, e.target} == {a, b}
@@ -127,7 +127,7 @@ def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
 
 
 def _evidence(events: Sequence[Event], a: str, b: str) -> tuple[dict[str, int], list[dict]]:
-    from tension._features import events_for_dyad
+    from tension.model._features import events_for_dyad
 
     pair = events_for_dyad(events, a, b)
     counts: dict[str, int] = {}
@@ -180,7 +180,7 @@ def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.Data
 def contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dict[str, Any]]:
     """The contract's rows as dicts (what :func:`score_analyses` puts in a frame); batch scoring
     writes these without the round trip through pandas."""
-    from tension._features import fast_text_blocks, shared_feature_rows
+    from tension.model._features import fast_text_blocks, shared_feature_rows
 
     # the model's TF-IDF blocks compute the same matrices faster, each article's text once;
     # the level head and the relevance gate share the main pairs' feature rows
@@ -258,20 +258,3 @@ def _no_dyad_row(an: Analysis, model: TensionModel, reason: str = "no_dyad") -> 
         "model_version": model.version,
         "reason": reason,
     }
-
-
-def score(
-    articles: Any, model: TensionModel | str | None = None, **read_options: Any
-) -> pd.DataFrame:
-    """Score articles: one row per (article, dyad) with the columns of ``SCORE_COLUMNS``.
-
-    ``articles`` may be article text, a path, a DataFrame, dicts, :class:`Article` objects or
-    a list of any of those; ``read_options`` go to :func:`tension.read_articles`. ``model``
-    defaults to the shipped model (see :func:`tension.load_model`).
-    """
-    from tension._io import as_articles
-    from tension._model import TensionModel, load_model
-
-    if not isinstance(model, TensionModel):
-        model = load_model(model)
-    return score_articles(as_articles(articles, **read_options), model)

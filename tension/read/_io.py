@@ -27,16 +27,19 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from tension._clean import clean_text
-from tension._dates import parse_date
 from tension._types import Article, IngestError
+from tension.read._clean import clean_text
+from tension.read._dates import parse_date
 
-__all__ = ["read_articles", "as_articles", "content_id", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_BYTES"]
+__all__ = [
+    "read_articles", "as_articles", "as_article", "content_id", "SUPPORTED_SUFFIXES",
+    "DEFAULT_MAX_BYTES",
+]
 
 log = logging.getLogger(__name__)
 
@@ -558,7 +561,7 @@ def _pipeline(
         raise ValueError(f"on_error must be 'fail' or 'skip', not {on_error!r}")
     if duplicates not in ("error", "keep-first"):
         raise ValueError(f"duplicates must be 'error' or 'keep-first', not {duplicates!r}")
-    from tension._write import open_writer
+    from tension.read._write import open_writer
 
     sink: list[dict[str, Any]] | None = rejects if isinstance(rejects, list) else None
     writer = None
@@ -568,7 +571,7 @@ def _pipeline(
         writer.__enter__()
     clusterer = None
     if clusters:
-        from tension._wire import WireClusterer
+        from tension.read._wire import WireClusterer
 
         clusterer = WireClusterer()
     seen: dict[str, str] = {}
@@ -732,3 +735,26 @@ def as_articles(
     opts = _Opts(id_col, text_col, date_col, title_col, max_bytes)
     return _pipeline(_object_items(obj, opts), opts, on_error=on_error, rejects=rejects,
                      duplicates=duplicates, clusters=clusters)
+
+
+def as_article(obj: Article | str | Mapping[str, Any], **options: Any) -> Article:
+    """One article from an :class:`Article`, its text, or a mapping with at least ``text``
+    (``id``, ``title``, ``date`` as in :func:`read_articles`; ``options`` name other columns).
+
+    Unlike :func:`as_articles`, a ``str`` is always text, never a path: the verbs that take
+    one article (``find_actors``, ``extract_signals``) read what they are given.
+    """
+    if isinstance(obj, Article):
+        return obj
+    if isinstance(obj, Mapping):
+        record: Mapping[str, Any] = obj
+    elif isinstance(obj, str):
+        if not obj.strip():
+            return Article(id="text", text="", raw_text=obj)
+        record = {"text": obj}
+    else:
+        raise IngestError(
+            f"expected an Article, article text or a mapping with 'text', got "
+            f"{type(obj).__name__}"
+        )
+    return next(iter(as_articles([dict(record)], **options)))

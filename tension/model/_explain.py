@@ -19,7 +19,7 @@ from tension._types import Article, Event, TensionError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from tension._model import TensionModel
+    from tension.model._model import TensionModel
 
 __all__ = ["Contribution", "Explanation", "EventView", "explain", "trigger_in_sentence"]
 
@@ -76,12 +76,12 @@ def trigger_in_sentence(e: Event) -> tuple[int, int] | None:
 
 def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -> Explanation:
     """Explain the scores of one article (an :class:`Article`, text, or anything
-    :func:`tension._io.as_articles` reads to exactly one article)."""
+    :func:`tension.read._io.as_articles` reads to exactly one article)."""
     import pandas as pd
 
-    from tension._io import as_articles
-    from tension._model import load_model
-    from tension._score import analyse, dyad_rows, score_analyses
+    from tension.model._model import load_model
+    from tension.model._score import analyse, dyad_rows, score_analyses
+    from tension.read._io import as_articles
 
     if not isinstance(article, Article):
         arts = list(as_articles(article))
@@ -92,7 +92,7 @@ def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -
         model = load_model()
     an = analyse(article)
     scores = score_analyses([an], model)
-    from tension._quad import sentence_quads
+    from tension.extract._quad import sentence_quads
 
     quads = sentence_quads([e.sentence for e in an.events])
     out = Explanation(

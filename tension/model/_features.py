@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from tension._taxonomy import load_taxonomy
 from tension._types import Event
+from tension.extract._taxonomy import load_taxonomy
 
 __all__ = [
     "DyadFeaturizer",

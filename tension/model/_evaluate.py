@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tension._model import (
+from tension.model._model import (
     LabelledArticle,
     ModelParams,
     TensionModel,
@@ -44,7 +44,7 @@ from tension._model import (
     fit_relevance,
     relevance_rows,
 )
-from tension._score import Analysis, analyse, dyad_row
+from tension.model._score import Analysis, analyse, dyad_row
 
 __all__ = [
     "EvalResult",
@@ -157,7 +157,7 @@ def _alternation(terms: str) -> re.Pattern[str]:
 
 def gpr_counts(text: str) -> tuple[int, int]:
     """(threat, act) sentence counts of the GPR word groups in ``text``."""
-    from tension._text import split_sentences
+    from tension.read._text import split_sentences
 
     low = text.lower()
     threat = act = 0
@@ -206,8 +206,8 @@ def _full(est: Any, X: Any) -> np.ndarray:
 
 
 def _per_signal(items: Sequence[LabelledArticle], analyses: Sequence[Analysis]) -> pd.DataFrame:
-    from tension._signals import article_signals
-    from tension._taxonomy import load_taxonomy
+    from tension.extract._signals import article_signals
+    from tension.extract._taxonomy import load_taxonomy
 
     rows = []
     # Rule detections only (threshold 0): the shipped re-scorer was fitted on the shared news
@@ -231,7 +231,7 @@ def _per_signal(items: Sequence[LabelledArticle], analyses: Sequence[Analysis]) 
 
 def _rank1_level(model: TensionModel, an: Analysis) -> tuple[str, float, int]:
     """(rank-1 dyad, score, level) of one analysed article under ``model``."""
-    from tension._score import dyad_rows
+    from tension.model._score import dyad_rows
 
     rows = dyad_rows(an)
     if not rows or model.gated(pd.DataFrame(rows[:1]))[0]:

@@ -80,7 +80,7 @@ def candidate_dyads(
     if title_mentions is None:
         title_mentions = []
         if article.title:
-            from tension._actors import find_actors_text
+            from tension.extract._actors import find_actors_text
 
             title_mentions = find_actors_text(article.title, article.id)
     title_states = {m.code for m in title_mentions if m.kind == "state"}

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tension._index import FREQS, _smooth, aggregate, format_event
+from tension.batch._index import FREQS, _smooth, aggregate, format_event
 
 __all__ = ["build_report"]
 
@@ -204,12 +204,24 @@ def _render(
     by_dyad = {d: g.reset_index(drop=True) for d, g in index.groupby("dyad", sort=False)}
     recent_cut = periods[max(0, len(periods) - lag)]
 
-    hottest = latest.sort_values("index", ascending=False).head(top)
+    # Rank by current support: a dyad with stories in the last `lag` periods outranks one whose
+    # value is carried forward from an old story (its band is wide and says little about now).
+    recent_n = {d: int(g.loc[g["period"] >= recent_cut, "n_stories"].sum())
+                for d, g in by_dyad.items()}
+    last_story = {d: (str(g.loc[g["n_stories"] > 0, "period"].iloc[-1])
+                      if (g["n_stories"] > 0).any() else "-") for d, g in by_dyad.items()}
+    live = pd.Series({d: recent_n[str(d)] > 0 for d in latest.index})
+    hottest = (latest.assign(_live=live).sort_values(["_live", "index"], ascending=False)
+               .head(top))
     body.append(f"<h2>Hottest dyads (latest index, {escape(periods[-1])})</h2>")
+    body.append(
+        f'<p class="meta">Dyads with stories in the last {lag} periods come first; a dyad marked '
+        "<em>quiet</em> has none, and its value is carried from its last story.</p>"
+    )
     body.append(
         "<table><tr><th>#</th><th>dyad</th><th>index</th><th>95% band</th>"
         f"<th>last {spark_n} periods</th><th>change ({lag})</th><th>stories ({lag})</th>"
-        "<th>last alert</th></tr>"
+        "<th>last story</th><th>last alert</th></tr>"
     )
     changes: dict[str, float] = {}
     for d, g in by_dyad.items():
@@ -220,18 +232,19 @@ def _render(
         tail = g.tail(spark_n)
         spark = sparkline(tail["index"].to_numpy(), tail["lower"].to_numpy(),
                           tail["upper"].to_numpy(), tail["alert"].to_numpy())
-        recent = int(g.loc[g["period"] >= recent_cut, "n_stories"].sum())
+        recent = recent_n[str(d)]
+        quiet = "" if recent else ' <span class="band">quiet</span>'
         alerts = g[g["alert"]]
         last_alert = (
             f'<span class="alert">{escape(alerts["period"].iloc[-1])}</span> '
             f'{escape(alerts["alert_reason"].iloc[-1])}' if len(alerts) else "-"
         )
         body.append(
-            f'<tr><td class="num">{rank}</td><td class="dyad">{escape(str(d))}</td>'
+            f'<tr><td class="num">{rank}</td><td class="dyad">{escape(str(d))}{quiet}</td>'
             f'<td><span class="lvl {_level_class(row["index"])}">{_fmt(row["index"])}</span></td>'
             f'<td class="band">{_fmt(row["lower"])}-{_fmt(row["upper"])}</td><td>{spark}</td>'
             f"<td class=\"num\">{_delta(changes[str(d)])}</td><td class=\"num\">{recent}</td>"
-            f"<td>{last_alert}</td></tr>"
+            f"<td>{escape(last_story[str(d)])}</td><td>{last_alert}</td></tr>"
         )
     body.append("</table>")
 

@@ -1,0 +1,532 @@
+"""Score articles and build the tension index on Apache Spark, with the local code path.
+
+Nothing here re-implements scoring: every executor runs :func:`tension.model._score.score_articles`
+on pandas batches of rows (``mapInPandas``) and :func:`tension.batch._index.dyad_index` on the rows
+of each dyad (``groupBy("dyad").applyInPandas``), so Spark and local results are the same
+numbers. Import this module only when you use Spark (``pip install 'tension[spark]'``).
+
+The model
+    is loaded and checked once on the driver, written to bytes (joblib file plus its card with
+    the sha256) and broadcast. Each executor Python worker loads it ONCE through
+    :func:`tension.load_model` (which checks the sha256, trust, scikit-learn version and
+    feature set) and keeps it in a module-level cache keyed by the sha256, so the next task
+    on that worker reuses it (Spark reuses Python workers by default).
+
+Bad rows
+    behave as local scoring with ``on_error="skip"``, except that nothing vanishes: a row
+    the reader would refuse (missing, empty or non-string text, a bad id, a malformed JSON
+    line) becomes ONE output row with empty scores and ``reason`` ``"rejected: <why>"``
+    (e.g. ``"rejected: empty text (field 'text')"``), with ``article_id`` the row's id when
+    it has a usable one. Every input row is thus accounted for. A row without an id gets the
+    content id (:func:`tension.read._io.content_id`), as a pandas DataFrame does locally.
+    Duplicate ids are NOT detected (that needs a shuffle); ``dropDuplicates(["id"])`` first
+    if your archive has them.
+
+Output columns
+    are ``SCORE_COLUMNS`` in order: ``signals`` and ``evidence`` as JSON strings, ``rank``
+    and ``level`` as ints, ``p0``..``p4``, ``escalation_score`` and ``salience`` as doubles;
+    every column is nullable (empty scores are null).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from tension._types import SCORE_COLUMNS, Article, IngestError, ModelError, TensionError
+from tension.read._io import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from tension.model._model import TensionModel
+
+__all__ = ["score", "index", "score_paths", "SCORE_SCHEMA", "INDEX_SCHEMA", "REJECTED"]
+
+logger = logging.getLogger(__name__)
+
+REJECTED = "rejected: "  # prefix of ``reason`` on a row the reader refused
+
+_DOUBLE = ("salience", "escalation_score", "p0", "p1", "p2", "p3", "p4")
+_INT = ("rank", "level")
+_JSON = ("signals", "evidence")
+SCORE_SCHEMA = ", ".join(
+    f"{c} {'double' if c in _DOUBLE else 'int' if c in _INT else 'string'}" for c in SCORE_COLUMNS
+)
+INDEX_SCHEMA = (
+    "dyad string, period string, n_articles long, n_stories long, mean_score double, "
+    "max_score double, index double, lower double, upper double, se double, weight double, "
+    "z double, alert boolean, alert_reason string, top_events string"
+)
+_PARTS_SCHEMA = "dyad string, n double, s double, ss double, last long"
+_ARTICLE_FIELDS = ("source", "url", "language")
+_CORRUPT = "_corrupt_record"  # Spark's JSON reader puts lines it cannot parse here
+_ORDER = "_tension_order"
+
+# per executor Python worker: sha256 -> loaded model (a worker serves many tasks)
+_MODELS: dict[str, TensionModel] = {}
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def _model_bytes(model: Any, trusted: Iterable[str]) -> tuple[bytes, dict[str, Any]]:
+    """The model as (joblib bytes, card with their sha256), checked on the driver first."""
+    from tension.model._model import TensionModel, load_model, save_model
+
+    if not isinstance(model, TensionModel):
+        model = load_model(model, trusted=trusted)
+    # save a copy (card included) so in-memory and registry models travel the same way
+    copy = TensionModel(model.pipeline, dict(model.card), model.relevance)
+    with tempfile.TemporaryDirectory() as d:
+        data = save_model(copy, d).read_bytes()
+    return data, copy.card
+
+
+def _worker_model(sha: str, card: dict[str, Any], bc: Any, trusted: tuple[str, ...]) -> Any:
+    """The broadcast model, loaded once per Python worker and checked like any model file."""
+    model = _MODELS.get(sha)
+    if model is not None:
+        return model
+    from tension.model._model import CARD_FILE, MODEL_FILE, load_model
+
+    data: bytes = bc.value
+    got = hashlib.sha256(data).hexdigest()
+    if got != sha:
+        raise ModelError(f"broadcast model bytes have sha256 {got[:12]}..., expected {sha[:12]}...")
+    with tempfile.TemporaryDirectory(prefix="tension-model-") as d:
+        Path(d, MODEL_FILE).write_bytes(data)
+        Path(d, CARD_FILE).write_text(json.dumps(card, default=str))
+        model = load_model(d, trusted=trusted)  # sha256 vs card, trust, sklearn, features
+    _MODELS[sha] = model
+    logger.info("loaded model %s (sha %s) in worker pid %d", model.version, sha[:12], os.getpid())
+    return model
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _reject_row(rej: dict[str, Any], version: str) -> dict[str, Any]:
+    why = str(rej.get("reason") or "unreadable record")
+    if rej.get("field"):
+        why += f" (field {rej['field']!r})"
+    row: dict[str, Any] = dict.fromkeys(SCORE_COLUMNS)
+    row.update(article_id=str(rej.get("id") or ""), dyad="", actor_a="", actor_b="",
+               signals="{}", evidence="[]", model_version=version, reason=REJECTED + why)
+    return row
+
+
+def score_pandas(pdf: pd.DataFrame, model: TensionModel, **options: Any) -> pd.DataFrame:
+    """One batch of article rows to Spark-ready contract rows (what each executor runs).
+
+    Each row is read by :func:`tension.as_articles` (``on_error="skip"``) and the articles are
+    scored by :func:`tension.model._score.score_articles`; refused rows become ``rejected:`` rows.
+    ``signals``/``evidence`` are JSON strings. ``options`` are ``id_col``, ``text_col``,
+    ``date_col``, ``title_col`` and ``max_bytes``.
+    """
+    from tension.model._score import score_articles
+    from tension.read._io import as_articles
+
+    articles: list[Article] = []
+    rejected: list[dict[str, Any]] = []
+    for rec in pdf.to_dict("records"):
+        corrupt = rec.pop(_CORRUPT, None)
+        if isinstance(corrupt, str):
+            rejected.append(_reject_row({"reason": "malformed JSON"}, model.version))
+            continue
+        rej: list[dict[str, Any]] = []
+        articles += as_articles([rec], on_error="skip", rejects=rej, **options)
+        rejected += (_reject_row(r, model.version) for r in rej)
+    # score_articles keys its rows by article id: a batch with a repeated id (not checked on
+    # Spark) is scored in runs without repeats so each copy keeps its own evidence
+    runs: list[list[Article]] = [[]]
+    ids: set[str] = set()
+    for art in articles:
+        if art.id in ids:
+            runs.append([])
+            ids = set()
+        ids.add(art.id)
+        runs[-1].append(art)
+    frame = pd.concat([score_articles(run, model) for run in runs], ignore_index=True)
+    for c in _JSON:
+        frame[c] = [json.dumps(v, ensure_ascii=False) for v in frame[c]]
+    if rejected:
+        frame = pd.concat([frame, pd.DataFrame(rejected, columns=list(SCORE_COLUMNS))],
+                          ignore_index=True)
+    for c in _DOUBLE:
+        frame[c] = frame[c].astype("float64")
+    for c in _INT:
+        frame[c] = frame[c].astype("Int32")
+    for c in SCORE_COLUMNS:
+        if c not in _DOUBLE and c not in _INT:
+            # plain objects: pyspark's Arrow path cannot take pandas 3's Arrow-backed str dtype
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    return frame
+
+
+class _NoSkipped(logging.Filter):
+    """On executors a refused row is already an output row: drop the reader's per-row warning
+    (it would name "<python>, line 1", not the input file)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("skipped: ")
+
+
+def _score_batches(
+    batches: Iterator[pd.DataFrame],
+    *,
+    sha: str,
+    card: dict[str, Any],
+    bc: Any,
+    trusted: tuple[str, ...],
+    options: dict[str, Any],
+) -> Iterator[pd.DataFrame]:
+    io_log = logging.getLogger("tension.read._io")
+    if not any(isinstance(f, _NoSkipped) for f in io_log.filters):
+        io_log.addFilter(_NoSkipped())
+    model = _worker_model(sha, card, bc, trusted)
+    for pdf in batches:
+        yield score_pandas(pdf, model, **options)
+
+
+def score(
+    spark_df: DataFrame,
+    model: TensionModel | str | os.PathLike[str] | None = None,
+    *,
+    id_col: str = "id",
+    text_col: str = "text",
+    date_col: str = "date",
+    title_col: str = "title",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    trusted: Iterable[str] = (),
+) -> DataFrame:
+    """Score a Spark DataFrame of articles into the scoring contract (lazily).
+
+    ``spark_df`` needs a ``text_col`` column; ``id_col``, ``date_col``, ``title_col`` and
+    ``source``/``url``/``language`` are used when present. ``model`` is a
+    :class:`~tension.TensionModel`, anything :func:`tension.load_model` accepts, or ``None``
+    for the shipped model. Returns a DataFrame with exactly the columns of ``SCORE_SCHEMA``;
+    see the module docstring for rejected rows.
+    """
+    require_pyspark()
+    if text_col not in spark_df.columns:
+        raise TensionError(
+            f"no column {text_col!r} in the DataFrame (columns: {', '.join(spark_df.columns)}); "
+            "pass text_col=..."
+        )
+    wanted = (id_col, text_col, date_col, title_col, *_ARTICLE_FIELDS, _CORRUPT)
+    keep = list(dict.fromkeys(c for c in wanted if c in spark_df.columns))
+    trusted = tuple(trusted)
+    data, card = _model_bytes(model, trusted)
+    bc = spark_df.sparkSession.sparkContext.broadcast(data)
+    fn = functools.partial(
+        _score_batches,
+        sha=card["sha256"],
+        card=card,
+        bc=bc,
+        trusted=trusted,
+        options={"id_col": id_col, "text_col": text_col, "date_col": date_col,
+                 "title_col": title_col, "max_bytes": max_bytes},
+    )
+    return spark_df.select(*keep).mapInPandas(fn, SCORE_SCHEMA)
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def _ordered(pdf: pd.DataFrame) -> pd.DataFrame:
+    # the local index keeps the first-seen copy of a story: restore the input order
+    return pdf.sort_values(_ORDER, kind="stable").drop(columns=_ORDER).reset_index(drop=True)
+
+
+def _parts(pdf: pd.DataFrame, *, freq: str) -> pd.DataFrame:
+    from tension.batch._index import index_parts
+
+    n, s, ss, last = index_parts(_ordered(pdf), freq=freq)
+    return pd.DataFrame({"dyad": [str(pdf["dyad"].iloc[0])], "n": [n], "s": [s], "ss": [ss],
+                         "last": pd.array([last], dtype="Int64")})
+
+
+def _dyad_index(pdf: pd.DataFrame, **kwargs: Any) -> pd.DataFrame:
+    from tension.batch._index import dyad_index
+
+    out = dyad_index(_ordered(pdf), **kwargs)
+    return out.astype({"n_articles": "int64", "n_stories": "int64", "alert": "bool"})
+
+
+def index(
+    scores_sdf: DataFrame,
+    freq: str = "D",
+    half_life: float = 7.0,
+    min_articles: int = 1,
+    alert_z: float = 3.0,
+) -> DataFrame:
+    """The tension index (``tension.tension_index``) of a Spark DataFrame of scores.
+
+    Same definitions and columns (``INDEX_SCHEMA``), one group of rows per dyad computed by
+    the local code. The table-wide terms (pooled sigma, last period) need a first pass, so
+    the scores are read twice: ``persist()`` a computed scores DataFrame, or read it back from
+    Parquet, before calling this. Rows without a dyad are dropped before the shuffle.
+    """
+    from pyspark.sql import functions as F
+
+    from tension.batch._index import FREQS, sigma_from_pooled
+
+    if freq not in FREQS:
+        raise TensionError(f"freq must be one of {', '.join(FREQS)}, got {freq!r}")
+    if half_life <= 0:
+        raise TensionError(f"half_life must be positive, got {half_life}")
+    if min_articles < 1:
+        raise TensionError(f"min_articles must be at least 1, got {min_articles}")
+    needed = ("article_id", "dyad", "escalation_score", "date")
+    missing = [c for c in needed if c not in scores_sdf.columns]
+    if missing:
+        raise TensionError(f"scores lack column(s) {', '.join(missing)}")
+    cols = [c for c in (*needed, "evidence", "cluster") if c in scores_sdf.columns]
+    sdf = (
+        scores_sdf.select(*cols)
+        .withColumn(_ORDER, F.monotonically_increasing_id())
+        .where(F.col("dyad").isNotNull() & (F.col("dyad") != ""))
+    )
+    parts = sdf.groupBy("dyad").applyInPandas(
+        functools.partial(_parts, freq=freq), _PARTS_SCHEMA
+    ).orderBy("dyad").collect()
+    spark = scores_sdf.sparkSession
+    lasts = [p["last"] for p in parts if p["last"] is not None]
+    if not lasts:
+        return spark.createDataFrame([], INDEX_SCHEMA)
+    sigma0 = sigma_from_pooled(
+        sum(p["n"] for p in parts), sum(p["s"] for p in parts), sum(p["ss"] for p in parts)
+    )
+    fn = functools.partial(
+        _dyad_index, sigma0=sigma0, last=max(lasts), freq=freq, half_life=half_life,
+        min_articles=min_articles, alert_z=alert_z,
+    )
+    return sdf.groupBy("dyad").applyInPandas(fn, INDEX_SCHEMA).orderBy("dyad", "period")
+
+
+# --------------------------------------------------------------------------- files
+
+
+def require_pyspark() -> None:
+    """One line naming the install, rather than a ModuleNotFoundError traceback."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is None:
+        raise TensionError(
+            "the Spark engine needs pyspark and Java 17+: "
+            'pip install "tension[spark]" (and a JDK, e.g. openjdk-17-jre-headless)'
+        )
+
+
+def _session() -> SparkSession:
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    # workers must run this interpreter (with tension installed), not python3 from PATH
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return SparkSession.builder.appName("tension-score").getOrCreate()
+
+
+_READ_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "json", ".ndjson": "json",
+                 ".json": "json", ".jsonl.gz": "json", ".ndjson.gz": "json", ".json.gz": "json"}
+# what the local engine reads and Spark has no matching reader for
+_DRIVER_FORMATS = {".txt": "text", ".md": "text", ".csv": "csv", ".csv.gz": "csv"}
+_WRITE_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "json", ".ndjson": "json",
+                  ".json": "json", ".csv": "csv"}
+
+
+def _suffix_format(path: str, table: dict[str, str]) -> str | None:
+    name = path.rstrip("/").lower()
+    return next((f for s, f in table.items() if name.endswith(s)), None)
+
+
+def _is_local(path: str) -> bool:
+    return "://" not in path or path.startswith("file://")
+
+
+def _driver_articles(spark: SparkSession, inputs: Sequence[str], on_error: str,
+                     read_options: dict[str, Any]) -> DataFrame:
+    """Files Spark has no reader for (``.txt``/``.md`` articles, CSV with quoted line breaks):
+    read on the driver by the local engine's own reader, so both engines see the same articles
+    (ids, dates, titles), then handed to Spark with their original text."""
+    from tension.read._io import read_articles
+
+    remote = [p for p in inputs if not _is_local(p)]
+    if remote:
+        raise TensionError(
+            f"{remote[0]}: text and CSV inputs are read on the driver and must be local files; "
+            "convert them to Parquet or JSON lines for a cluster file system"
+        )
+    paths = [p.removeprefix("file://") for p in inputs]
+    rows = [
+        {"id": a.id, "text": a.raw_text or a.text, "title": a.title, "date": a.date,
+         "source": a.source, "url": a.url, "language": a.language}
+        for a in read_articles(paths, on_error=on_error, **read_options)
+    ]
+    schema = ", ".join(f"{c} string" for c in ("id", "text", "title", "date", "source", "url",
+                                               "language"))
+    return spark.createDataFrame(rows, schema)
+
+
+def _needs_driver(inputs: Sequence[str]) -> bool:
+    """Whether any input is one Spark cannot read as the local engine does."""
+    for p in inputs:
+        if _suffix_format(p, _READ_FORMATS) is not None:
+            continue
+        if _suffix_format(p, _DRIVER_FORMATS) is not None:
+            return True
+        if _is_local(p) and os.path.isdir(p.removeprefix("file://")):
+            names = [f.name for f in Path(p.removeprefix("file://")).iterdir()
+                     if not f.name.startswith((".", "_"))]
+            if any(_suffix_format(n, _DRIVER_FORMATS) for n in names):
+                return True
+    return False
+
+
+def _input_format(inputs: Sequence[str]) -> str:
+    kinds = set()
+    for p in inputs:
+        kind = _suffix_format(p, _READ_FORMATS)
+        if kind is None and os.path.isdir(p):  # a local folder: look at its files
+            names = [f.name for f in Path(p).iterdir() if not f.name.startswith((".", "_"))]
+            kind = next((k for n in names if (k := _suffix_format(n, _READ_FORMATS))), None)
+        if kind is None:
+            raise TensionError(
+                f"{p}: cannot tell the format from the name; pass format='parquet' or 'json'"
+            )
+        kinds.add(kind)
+    if len(kinds) > 1:
+        raise TensionError("inputs mix Parquet and JSON lines; score them separately")
+    return kinds.pop()
+
+
+def _hadoop_fs(spark: SparkSession, path: str) -> tuple[Any, Any]:
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    return p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), p
+
+
+def score_paths(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    model: TensionModel | str | os.PathLike[str] | None = None,
+    on_error: str = "fail",
+    format: str | None = None,
+    spark: SparkSession | None = None,
+    trusted: Iterable[str] = (),
+    **read_options: Any,
+) -> dict[str, Any]:
+    """Score article files Spark can read into ``output`` (``tension score --engine spark``).
+
+    ``inputs`` are Parquet or JSON-lines paths, folders or globs on any file system the
+    cluster has (local, ``hdfs://``, ``s3a://``); ``format`` overrides the guess from the
+    name. ``output`` is a directory of part files; ``.parquet``, ``.jsonl``/``.json`` or
+    ``.csv`` picks the writer. It is written beside as ``<output>.tmp-*`` and renamed into
+    place (replacing an old one) only when complete. ``on_error="fail"`` refuses to publish
+    when any row was rejected, naming the first; ``"skip"`` keeps them as ``rejected:`` rows.
+    ``read_options``: ``id_col``, ``text_col``, ``date_col``, ``title_col``, ``max_bytes``.
+    Uses the active Spark session, or starts one (``spark-submit`` sets the master).
+    Returns ``{"articles", "rows", "rejects", "seconds"}``.
+    """
+    t0 = time.perf_counter()
+    if on_error not in ("fail", "skip"):
+        raise ValueError(f"on_error must be 'fail' or 'skip', not {on_error!r}")
+    allowed = {"id_col", "text_col", "date_col", "title_col", "max_bytes"}
+    unknown = set(read_options) - allowed
+    if unknown:
+        raise TypeError(
+            f"option(s) {', '.join(sorted(unknown))} not supported with Spark "
+            f"(supported: {', '.join(sorted(allowed))})"
+        )
+    inputs = [os.fspath(p) for p in inputs]
+    if not inputs:
+        raise TensionError("no input paths")
+    out_fmt = _suffix_format(output, _WRITE_FORMATS)
+    if out_fmt is None:
+        raise TensionError(f"{output}: output name must end in .parquet, .jsonl, .json or .csv")
+    spark = spark or _session()
+    if format is None and _needs_driver(inputs):
+        articles_df = _driver_articles(spark, inputs, on_error, read_options)
+        # the driver read the columns by their names already
+        read_options = {k: v for k, v in read_options.items() if k == "max_bytes"}
+    else:
+        articles_df = spark.read.format(format or _input_format(inputs)).load(inputs)
+    scores = score(articles_df, model, trusted=trusted, **read_options)
+
+    tmp = f"{output.rstrip('/')}.tmp-{uuid.uuid4().hex[:8]}"
+    fs, tmp_path = _hadoop_fs(spark, tmp)
+    try:
+        writer = scores.write.mode("overwrite")
+        if out_fmt == "csv":
+            writer = writer.option("header", True)
+        try:
+            writer.format(out_fmt).save(tmp)
+        except Exception as exc:  # Py4JJavaError/PySparkException: a failed job, one line
+            if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+                raise
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+            # the executor's own error (e.g. a ModelError) says more than the JVM's first line
+            first = next((ln for ln in lines if ln.startswith("tension._types.")),
+                         lines[0] if lines else type(exc).__name__)
+            raise TensionError(
+                f"the Spark job failed ({first[:300]}); nothing was written to {output}. "
+                "A task that loses its Python worker (killed, out of memory) is retried "
+                "spark.task.maxFailures times: 4 on a cluster, once in local[N] (use local[N,F])"
+            ) from None
+        from pyspark.sql import functions as F
+
+        back = spark.read.format(out_fmt).schema(SCORE_SCHEMA)
+        if out_fmt == "csv":
+            back = back.option("header", True)
+        written = back.load(tmp)
+        is_rej: Any = F.coalesce(F.col("reason").startswith(REJECTED), F.lit(False))
+        # an article gives one no_dyad row or rows ranked 1, 2, ...: count the first
+        first_rows: Any = ~is_rej & (F.col("rank").isNull() | (F.col("rank") == 1))
+        got = written.agg(
+            F.count(F.lit(1)).alias("rows"),
+            F.sum(is_rej.cast("long")).alias("rejects"),
+            F.sum(first_rows.cast("long")).alias("articles"),
+        ).first()
+        assert got is not None
+        rows, rejects, n_articles = int(got["rows"]), int(got["rejects"] or 0), int(
+            got["articles"] or 0)
+        if rejects and on_error == "fail":
+            bad = written.where(is_rej).select("article_id", "reason").first()
+            assert bad is not None
+            raise IngestError(
+                f"{bad['reason'].removeprefix(REJECTED)}; {rejects} row(s) rejected in all, "
+                "nothing written (use on_error='skip' / --on-error skip to keep them as "
+                "'rejected:' rows)",
+                path=",".join(inputs),
+                record_id=bad["article_id"] or None,
+            )
+        fs_out, out_path = _hadoop_fs(spark, output)
+        if fs_out.exists(out_path):
+            fs_out.delete(out_path, True)
+        if not fs.rename(tmp_path, out_path):
+            raise TensionError(f"could not move {tmp} to {output}")
+    finally:
+        if fs.exists(tmp_path):
+            fs.delete(tmp_path, True)
+    seconds = round(time.perf_counter() - t0, 2)
+    logger.info("spark: %d articles, %d rows, %d rejected, %.1f s -> %s",
+                n_articles, rows, rejects, seconds, output)
+    return {"articles": n_articles, "rows": rows, "rejects": rejects, "seconds": seconds}

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="aggregate article scores into a tension index per dyad and period",
         description="Aggregate a scores file (.jsonl, .csv or .parquet, streamed) into one "
         "time series per dyad: stories, mean and max score, a smoothed index with an "
-        "uncertainty band, and alerts. See README section 'The tension index'.",
+        "uncertainty band, and alerts. See docs/batch.md, 'The tension index'.",
     )
     p.add_argument("scores", help="scores file written by `tension score`")
     p.add_argument("-o", "--output", required=True, help="index file (.jsonl, .csv or .parquet)")

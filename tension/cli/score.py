@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "score",
         help="score articles: escalation score, level and evidence per article and dyad",
         description="Stream articles from files or folders, score every candidate dyad with the "
-        "model and write the scoring contract's rows (README: 'Batch scoring'). Rows are "
+        "model and write the scoring contract's rows (docs/batch.md). Rows are "
         "kept in OUTPUT.partial.jsonl with OUTPUT.progress.json until the run finishes; the "
         "final name appears only when every article is scored. --resume continues a run that "
         "was interrupted.",

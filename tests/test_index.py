@@ -255,19 +255,12 @@ def test_cli_index_writes_file_and_filters_dyads(tmp_path, capsys):
 
 
 def test_timeline_rises_with_strikes_and_falls_after_pledges(seed_path):
-    """End to end on the dated IRN-PAK story (wired once the scorer exists)."""
-    score_mod = pytest.importorskip("tension.model._score")
-    if not hasattr(score_mod, "score"):
-        pytest.skip("tension.model._score.score not written yet")
-    timeline = seed_path.parent / "timeline_irn_pak.jsonl"
-    if not timeline.is_file():
-        pytest.skip(f"{timeline} not written yet")
-    from tension._types import ModelError
+    """End to end on the dated IRN-PAK story, with the shipped model."""
+    import tension
 
-    try:
-        scores = score_mod.score(str(timeline))
-    except ModelError as exc:
-        pytest.skip(f"no trained model yet: {exc}")
+    timeline = seed_path.parent / "timeline_irn_pak.jsonl"
+    assert timeline.is_file(), timeline
+    scores = tension.score(str(timeline))
     out = tension_index(scores).query("dyad == 'IRN-PAK'").reset_index(drop=True)
     peak = int(out["index"].idxmax())
     assert 0 < peak < len(out) - 1

@@ -241,6 +241,11 @@ class Event:
     background: bool = False
     weight: float = 0.0  # the signal's prior intensity (Goldstein-style), copied for features
     extra: dict[str, Any] = field(default_factory=dict)
+    # When the event happened relative to the article, as the reason it was read so: "" (the
+    # article's news), or why it is background ("date 2019-02-26", "year 2019", "last year",
+    # "anniversary", "history" ...). ``background`` is True exactly when this is a background
+    # reason; "current" marks a sentence dated to the article's days ("today", "on Monday").
+    time: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

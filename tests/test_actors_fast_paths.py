@@ -219,8 +219,10 @@ def _reference_is_person(text: str, s: int, e: int, sents: frozenset[int]) -> bo
     after = text[e:e + 30]
     if after.startswith(" "):
         m = _WORD_AFTER.match(after)
-        if m and m.group(1)[0].isupper() and m.group(1).isalpha() and m.group(1) not in ok:
-            if m.group(1).lower() not in _sets()["verb"]:
+        # a possessive counts as its word ("Chad Smith's side")
+        word = re.sub(r"(?:'|\u2019)s$", "", m.group(1)) if m else ""
+        if word[:1].isupper() and word.isalpha() and word not in ok:
+            if word.lower() not in _sets()["verb"]:
                 return True
     return False
 

@@ -62,7 +62,10 @@ def test_events_for_dyad_directions(event: Event, direction: str | None) -> None
 
 def test_featurizer_follows_the_estimator_contract() -> None:
     f = DyadFeaturizer(log_counts=False)
-    assert f.get_params() == {"log_counts": False, "min_confidence": 0.0, "strict_below": 0.1}
+    assert f.get_params() == {
+        "log_counts": False, "min_confidence": 0.0, "strict_below": 0.1,
+        "confidence_weighted": True, "share_features": True,
+    }
     assert not hasattr(f, "feature_names_out_")  # __init__ stores parameters only
     rows = pd.DataFrame(
         [
@@ -129,22 +132,28 @@ def test_secondary_pair_does_not_inherit_the_main_pairs_events(
 def test_strict_pair_headline_filter_counts_states_like_the_event_filter(
     fitted_before_040: bool,
 ) -> None:
-    """A headline event by an organisation on a secondary pair (the UN condemning one side)
-    names no state outside the pair: it counts in the headline block as it does in the event
-    block. Models fitted before 0.4.0 dropped it there and keep doing so."""
-    f = DyadFeaturizer(log_counts=False, strict_below=0.1).set_output(transform="pandas")
+    """A headline event by a third party on a secondary pair (the US, listed as the event's
+    third party, urging one side to restraint) names no state outside the pair and its third
+    parties: it counts in the headline block as it does in the event block. Models fitted
+    before 0.4.0 dropped it there and keep doing so. An organisation's own act (the UN
+    accusing one side) counts in neither: it is no act of a state pair."""
+    f = DyadFeaturizer(log_counts=False, strict_below=0.1, confidence_weighted=False)
+    f.set_output(transform="pandas")
+    third = _event("call_for_restraint", "USA", "IRN", third_parties=("USA",))
     un = _event("accusation", "UN", "IRN", third_parties=())
     outsider = _event("accusation", "PAK", "IRN")
     row = {
         "actor_a": "CHN", "actor_b": "IRN", "rank": 2, "salience": 0.05,
-        "events": [un, outsider], "title_events": [un, outsider],
+        "events": [third, un, outsider], "title_events": [third, un, outsider],
     }
     f.fit(pd.DataFrame([row]))
     if fitted_before_040:
         del f.title_filter_
     out = f.transform(pd.DataFrame([row])).iloc[0]
-    assert out["accusation__act"] == 1  # the UN's; Pakistan's names an outside state
-    assert out["accusation__title"] == (0 if fitted_before_040 else 1)
+    assert out["call_for_restraint__act"] == 1
+    assert out["call_for_restraint__title"] == (0 if fitted_before_040 else 1)
+    assert out["accusation__act"] == 0  # the UN's is no state's; Pakistan's names an outsider
+    assert out["accusation__title"] == 0
 
 
 def test_seed_bystander_pairs_score_below_the_main_pair(seed_path: object) -> None:

@@ -66,15 +66,16 @@ def run(args: argparse.Namespace) -> int:
     head = f"article {art.id}" + (f"  {art.date}" if art.date else "")
     p(head + (f"  {art.title!r}" if art.title else ""))
     if not ex.dyad:
-        p("no interstate dyad found (reason: no_dyad)")
+        p(f"no interstate dyad scored (reason: {ex.reason or 'no_dyad'})"
+          + (f"; rank-1 candidate {ex.candidate}" if ex.candidate else ""))
     else:
         p("\ndyad       rank  score  level    p0    p1    p2    p3    p4")
         for r in ex.scores.to_dict("records"):
             ps = "  ".join(_num(r[f"p{i}"], ".2f") for i in range(5))
             p(f"{r['dyad']:<10} {r['rank']!s:>4}  {_num(r['escalation_score'], '5.1f')}  "
               f"{r['level']!s:>5}  {ps}")
-    p(f"\nevents ({len(ex.events)}):")
-    for i, v in enumerate(ex.events, 1):
+
+    def show(i: int, v: Any, why: list[str] | None = None) -> None:
         e = v.event
         before, trig, after = v.parts
         if trig:
@@ -84,7 +85,23 @@ def run(args: argparse.Namespace) -> int:
                 if v.sentence_quad else "")
         p(f"{i:>3}. {e.signal} {e.source or '?'}->{e.target or '?'}  {e.modality}"
           f"  conf {e.confidence:.2f}{flags}{quad}")
+        if why:
+            p(f"     why dropped: {'; '.join(why)}")
         p(f"     {' '.join((before + trig + after).split())}")
+
+    pair = ex.dyad or ex.candidate
+    if pair:
+        p(f"\nevents counted for {pair} ({len(ex.kept)}; current, asserted or claimed, "
+          f"conf >= {ex.threshold:.2f}, source and target the pair's states):")
+        for i, v in enumerate(ex.kept, 1):
+            show(i, v)
+        p(f"\ndropped candidates ({len(ex.dropped)}):")
+        for i, (v, why) in enumerate(ex.dropped, 1):
+            show(i, v, why)
+    else:
+        p(f"\nevents ({len(ex.events)}):")
+        for i, v in enumerate(ex.events, 1):
+            show(i, v)
     if ex.contributions:
         p(f"\ntop features for {ex.dyad} at level {ex.level} "
           "(value x coefficient, share of that level's logit):")

@@ -9,6 +9,28 @@ which is how "South Sudan", "Papua New Guinea" and the blocking phrases ("New Me
 "Washington Post", "Times of India") beat the shorter names inside them. A few context rules
 (``data/actor_context.tsv``) drop people named Jordan or Chad, the US state of Georgia,
 "X-based" and datelines.
+
+The same automaton holds the field's dictionaries: ``data/misspellings.tsv`` (resolve like a
+country name), ``data/leaders_recent.tsv`` (curated heads, ministers, forces, state media,
+former state names, a few places) and ``data/actors_dictionary.tsv`` (PETRARCH-2/Phoenix). The
+tables above win over them, and the curated one over the generated one. Decisions:
+
+* Dated rows resolve by the article's date (``Article.date``): a name whose terms do not cover
+  it names no state ("Trump" in 2022); an undated text takes the most recent holder.
+* A person's name (head, minister) must be written as listed (or in capitals, for names over
+  three letters: "XI" is a numeral) and not be glued to a capitalised word other than a title
+  or opener (``person_ok``): "Melania Trump", "Trump Tower" are not the United States.
+* Places (role ``place``) are where, not who: their mentions always have the role "location".
+  US places and venues of international bodies or disputed Kashmir are not loaded
+  (``place_skip``/``place_skip_state``). A state name followed by a place word ("Mali Khel",
+  ``place_after``) is a place name, not the state.
+* State media (role ``media``) are blocking phrases: a broadcaster is a source of statements,
+  not a party, and "China Central Television" must not make China one. Blocking phrases match
+  as written or in capitals only, so "visited Russia today" keeps Russia.
+* Former states (role ``name``) resolve to the successor the project uses (Soviet Union ->
+  RUS, Yugoslavia -> SRB, Zaire -> COD, ...) only while the state existed.
+* "<Pakistani place or river> Rangers" (``rangers_pak``) is the Pakistan Rangers; "Rangers"
+  alone is not.
 """
 
 from __future__ import annotations
@@ -20,6 +42,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -50,7 +73,14 @@ class Alias:
     kind: str  # state | organisation | group | block
     exact: bool  # match case-exactly (acronyms such as US, DPRK, LeT)
     state: str | None = None  # groups: default state where they are based
-    source: str = "country"  # country | demonym | capital | alias
+    # country | demonym | capital | alias | misspelling | leaders | dictionary | rule
+    source: str = "country"
+    # dictionary/leaders tables: role of the most recent term (head, minister, border, place, ...)
+    role: str = ""
+    # dated terms (start ordinal, end ordinal, code), sorted; () for undated aliases, whose
+    # ``code`` always holds. ``code`` of a dated alias is its most recent holder.
+    terms: tuple[tuple[int, int, str], ...] = ()
+    person: bool = False  # a person's name (head, minister): person context rules apply
 
 
 def _data_path(name: str) -> Any:
@@ -96,7 +126,9 @@ def gazetteer() -> tuple[dict[str, str], tuple[Alias, ...]]:
     aliases: list[Alias] = []
     seen: dict[str, str] = {}
 
-    def add(text: str, code: str, kind: str, source: str, where: str, state: str | None = None):
+    def add(text: str, code: str, kind: str, source: str, where: str, state: str | None = None,
+            role: str = "", terms: tuple[tuple[int, int, str], ...] = (),
+            person: bool = False) -> None:
         text = text.strip()
         if not text:
             return
@@ -110,7 +142,9 @@ def gazetteer() -> tuple[dict[str, str], tuple[Alias, ...]]:
                 path=where.split(":")[0], line=int(where.split(":")[1]), field="alias",
             )
         seen[key] = code
-        exact = _is_exact(text)
+        # blocking phrases match case-exactly (or in capitals): "Russia Today" the broadcaster
+        # must not swallow "visited Russia today"
+        exact = kind == "block" or _is_exact(text)
         folded = text.translate(_FOLD)
         if exact and (any(len(ch.lower()) != 1 for ch in folded) or "\u03a3" in folded):
             # case-exact aliases are found through their lowercase form (_automaton)
@@ -118,7 +152,7 @@ def gazetteer() -> tuple[dict[str, str], tuple[Alias, ...]]:
                 f"case-exact alias {text!r} does not lowercase one character for one",
                 path=where.split(":")[0], line=int(where.split(":")[1]), field="alias",
             )
-        aliases.append(Alias(text, code, kind, exact, state, source))
+        aliases.append(Alias(text, code, kind, exact, state, source, role, terms, person))
 
     for lineno, row in _read_tsv("countries.tsv"):
         where = f"countries.tsv:{lineno}"
@@ -165,7 +199,118 @@ def gazetteer() -> tuple[dict[str, str], tuple[Alias, ...]]:
             raise IngestError(f"unknown state {state!r}", path="aliases.tsv", line=lineno,
                               field="state")
         add(text, code, kind, "alias", where, state or None)
+
+    for lineno, row in _read_tsv("misspellings.tsv"):
+        where = f"misspellings.tsv:{lineno}"
+        if len(row) != 3:
+            raise IngestError("expected 3 tab-separated columns", path="misspellings.tsv",
+                              line=lineno)
+        text, code, _note = row
+        if code not in names:
+            raise IngestError(f"unknown code {code!r}", path="misspellings.tsv", line=lineno,
+                              field="code")
+        add(text, code, "state", "misspelling", where)
+
+    # Dated tables: the curated one wins over the generated one, and both lose to the tables
+    # above (compared case-insensitively, as the automaton keys are).
+    owned = {k.lower() for k in seen}
+    extra_rangers: list[str] = []
+    skip_places = {w.lower() for w in _context()["place_skip"]}
+    skip_states = set(_context()["place_skip_state"])
+    for name, source in (("leaders_recent.tsv", "leaders"), ("actors_dictionary.tsv",
+                                                               "dictionary")):
+        table = _read_dated(name, names)
+        for text, rows in table.items():
+            if text.lower() in owned:
+                continue
+            if all(r[2] == "place" for r in rows) and (
+                text.lower() in skip_places or rows[0][1] in skip_states
+            ):
+                continue
+            lineno = rows[0][0]
+            latest = max(rows, key=lambda r: (r[4], r[3]))
+            _, code, role, _, _ = latest
+            dated = len(rows) > 1 or rows[0][3] != _MIN_DAY or rows[0][4] != _MAX_DAY
+            terms = tuple(sorted((r[3], r[4], r[1]) for r in rows)) if dated else ()
+            person = any(r[2] in _PERSON_ROLES for r in rows)
+            if all(r[2] == "media" for r in rows):
+                # a state broadcaster is a source of statements, not an actor: its name is
+                # blocked so that the state inside it ("China Central Television") is not one
+                add(text, "-", "block", source, f"{name}:{lineno}")
+            else:
+                add(text, code, "state", source, f"{name}:{lineno}", None, role, terms, person)
+            if code == "PAK" and role == "place" and not dated:
+                extra_rangers.append(text)
+        owned |= {k.lower() for k in table}
+    # "<Pakistani place or river> Rangers" is a wing of the Pakistan Rangers ("Chenab Rangers");
+    # "Rangers" alone (sports clubs, park rangers) is not an actor
+    for place in (*_context()["rangers_pak"], *extra_rangers):
+        form = f"{place} Rangers"
+        if form.lower() not in owned and form not in seen:
+            owned.add(form.lower())
+            add(form, "PAK", "state", "rule", "actor_context.tsv:0", None, "border")
     return names, tuple(aliases)
+
+
+_PERSON_ROLES = frozenset({"head", "minister"})
+_ROLES = frozenset({"head", "government", "minister", "military", "police", "border",
+                    "institution", "media", "place", "name"})
+_MIN_DAY, _MAX_DAY = date.min.toordinal(), date.max.toordinal()
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(value: str, name: str, lineno: int, col: str) -> int | None:
+    if not value:
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value).toordinal()
+    except ValueError:
+        raise IngestError(f"bad date {value!r} (expected YYYY-MM-DD)", path=name, line=lineno,
+                          field=col) from None
+
+
+def _read_dated(
+    name: str, names: Mapping[str, str]
+) -> dict[str, list[tuple[int, str, str, int, int]]]:
+    """alias -> [(line, code, role, start ordinal, end ordinal)] of a dated actor table,
+    validated: known code, kind ``state``, known role, real ISO dates with start <= end, and
+    no alias listed twice for overlapping dates (terms may share their handover day; one
+    person may hold two offices of one state at once)."""
+    out: dict[str, list[tuple[int, str, str, int, int]]] = {}
+    for lineno, row in _read_tsv(name):
+        if len(row) != 6:
+            raise IngestError("expected 6 tab-separated columns", path=name, line=lineno)
+        text, code, kind, role, start, end = (x.strip() for x in row)
+        if not text:
+            raise IngestError("empty alias", path=name, line=lineno, field="alias")
+        if code not in names:
+            raise IngestError(f"unknown code {code!r}", path=name, line=lineno, field="code")
+        if kind != "state":
+            raise IngestError(f"unknown kind {kind!r}", path=name, line=lineno, field="kind")
+        if role not in _ROLES:
+            raise IngestError(f"unknown role {role!r}", path=name, line=lineno, field="role")
+        lo = _day(start, name, lineno, "start")
+        hi = _day(end, name, lineno, "end")
+        lo = _MIN_DAY if lo is None else lo
+        hi = _MAX_DAY if hi is None else hi
+        if lo > hi:
+            raise IngestError(f"start {start} after end {end}", path=name, line=lineno,
+                              field="end")
+        rows = out.setdefault(text, [])
+        for other in rows:
+            # overlapping terms (more than a shared handover day) list the alias twice, unless
+            # one person holds two offices of the same state at once
+            overlap = lo < other[4] and other[3] < hi or (lo, hi) == (other[3], other[4])
+            if overlap and (code != other[1] or role == other[2]):
+                what = "for two states" if code != other[1] else "twice"
+                raise IngestError(
+                    f"duplicate alias {text!r}: listed {what} for overlapping dates "
+                    f"(see line {other[0]})", path=name, line=lineno, field="alias",
+                )
+        rows.append((lineno, code, role, lo, hi))
+    return out
 
 
 @functools.cache
@@ -174,7 +319,8 @@ def _context() -> dict[str, tuple[str, ...]]:
     known = {
         "person", "us_state_after", "us_state_before", "us_state_doc", "country_doc",
         "based_suffix", "verb", "location_before", "location_after", "location_skip",
-        "not_verb_ed", "neighbour_ok",
+        "not_verb_ed", "neighbour_ok", "person_ok", "place_after", "rangers_pak",
+        "place_skip", "place_skip_state", "place_ok",
     }
     text = _data_path("actor_context.tsv").read_text(encoding="utf-8")
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -216,10 +362,19 @@ def _automaton() -> Any:
             # the text is lowercased character for character, so an exact hit is also a hit
             # on the key's lowercase form (gazetteer() refuses keys for which it is not)
             exact_keys.setdefault(folded.lower(), {}).setdefault(folded, a)
+            if a.kind == "block" and folded.upper().lower() == folded.lower():
+                # a blocking phrase also blocks in an all-capitals headline
+                exact_keys[folded.lower()].setdefault(folded.upper(), a)
         else:
             low_keys.setdefault(folded.lower(), []).append(a)
     auto = ahocorasick.Automaton()
-    for key in low_keys.keys() | exact_keys.keys():
+    # a fixed insertion order (the tables' own names first, shortest first) keeps the nodes
+    # that ordinary text walks through close together in memory; a set's order would change
+    # with the string hash seed from run to run
+    first = {a.text.translate(_FOLD).lower() for a in aliases
+             if a.source not in ("leaders", "dictionary", "rule")}
+    for key in sorted(low_keys.keys() | exact_keys.keys(),
+                      key=lambda k: (k not in first, len(k), k)):
         entries = low_keys.get(key, [])
         # a non-exact alias needs an initial capital unless it is a blocking phrase or written
         # lowercase ("al-Qaeda" may open a sentence); the first entry that passes wins
@@ -247,6 +402,9 @@ def _sets() -> dict[str, frozenset[str]]:
     return {k: frozenset(w.lower() for w in v) for k, v in c.items()} | {
         "person_exact": frozenset(c["person"]),
         "neighbour_exact": frozenset(c["neighbour_ok"]),
+        "person_ok_exact": frozenset(c["neighbour_ok"]) | frozenset(c["person_ok"]),
+        "place_after_exact": frozenset(c["place_after"]),
+        "place_ok_exact": frozenset(c["neighbour_ok"]) | frozenset(c["place_ok"]),
     }
 
 
@@ -259,6 +417,7 @@ _DATELINE = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'-]*)\s*$")
 _WORD_AFTER = re.compile(r"^\s*([A-Za-z][\w.'-]*)")
+_NEXT_WORD = re.compile(r" ([A-Za-z][\w.'-]*)")  # for .match(text, pos) (no ^ anchor)
 _LOWER_TOKEN = re.compile(r"(?<![\w-])[a-z]{2,}(?![\w-])")
 
 
@@ -351,9 +510,95 @@ def _is_person(text: str, s: int, e: int, sents: frozenset[int]) -> bool:
     after = text[e:e + 30]
     if after.startswith(" "):
         m = _WORD_AFTER.match(after)
-        if m and m.group(1)[0].isupper() and m.group(1).isalpha() and m.group(1) not in ok:
-            if m.group(1).lower() not in sets["verb"]:
+        word = m.group(1) if m else ""
+        if word.endswith(("'s", "\u2019s")):
+            word = word[:-2]  # "Chad Smith's side"
+        if word[:1].isupper() and word.isalpha() and word not in ok:
+            if word.lower() not in sets["verb"]:
                 return True
+    return False
+
+
+def _term_code(a: Alias, day: int | None) -> str | None:
+    """The state a dated alias names on ``day`` (None: no term covers it); undated article:
+    the most recent holder. A shared handover day goes to the later term."""
+    if day is None:
+        return a.code
+    code = None
+    for lo, hi, c in a.terms:
+        if lo <= day <= hi:
+            code = c
+        elif lo > day:
+            break
+    return code
+
+
+def _not_the_office_holder(text: str, folded: str, s: int, e: int, a: Alias) -> bool:
+    """A leader's or minister's name that means someone or something else: written otherwise
+    than listed (an all-capitals "XI" is a numeral; capitals are accepted for names over three
+    letters), glued to a capitalised word that is not a title or opener ("Melania Trump",
+    "Trump Tower", "Xi Jinping Thought"), or part of a longer word ("Xi'an")."""
+    surface = folded[s:e]
+    if surface != a.text and surface != a.text.translate(_FOLD):
+        # capitals: a headline, where the neighbours' case tells nothing
+        return not (surface.isupper() and len(surface) > 3)
+    ok = _sets()["person_ok_exact"]
+    if folded.startswith("'", e) and not folded.startswith("'s", e) and \
+            folded[e + 1:e + 2].isalpha():
+        return True
+    if s > 1 and text[s - 1] == " " and text[s - 2] not in " \n":
+        k = text.rfind(" ", max(0, s - 40), s - 1)
+        word = text[k + 1:s - 1]
+        if word[:1].isupper() and word not in ok and not word.endswith(".") and \
+                "\n" not in word:
+            base = word[:-2] if word.endswith(("'s", "\u2019s")) else word
+            if not _automaton().exists(base.translate(_FOLD).lower()):
+                return True
+    if text.startswith(" ", e):
+        m = _NEXT_WORD.match(text, e, e + 30)
+        word = m.group(1).rstrip(".") if m else ""
+        if word.endswith(("'s", "\u2019s")):
+            word = word[:-2]
+        if word[:1].isupper() and word.isalpha() and word not in ok:
+            if word.lower() not in _sets()["verb"]:
+                return True
+    return False
+
+
+def _place_name_follows(text: str, e: int) -> bool:
+    """A state name followed by a place word ("Mali Khel", "India Gate") is a place name,
+    unless the word after that is capitalised too (a title-case headline)."""
+    if not text.startswith(" ", e) or not text[e + 1:e + 2].isupper():
+        return False
+    m = _NEXT_WORD.match(text, e, e + 30)
+    if m is None or m.group(1) not in _sets()["place_after_exact"]:
+        return False
+    nxt = _NEXT_WORD.match(text, m.end(), m.end() + 30)
+    return nxt is None or not nxt.group(1)[:1].isupper()
+
+
+def _place_in_other_name(text: str, s: int, e: int, sent_starts: frozenset[int]) -> bool:
+    """A dictionary place glued to a capitalised word that is not a place word or a state
+    name ("Maurice Kanto", "Ariana Grande"), or the tail of a hyphenated name ("Al-Bara")."""
+    sets = _sets()
+    ok = sets["place_ok_exact"]
+    if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
+        return True
+    if s > 1 and text[s - 1] == " " and text[s - 2] not in " \n" and s - 1 not in sent_starts:
+        k = text.rfind(" ", max(0, s - 40), s - 1)
+        word = text[k + 1:s - 1]
+        if k + 1 not in sent_starts and word[:1].isupper() and word.isalpha() and \
+                word not in ok and not _automaton().exists(word.translate(_FOLD).lower()):
+            return True
+    if text.startswith(" ", e):
+        m = _NEXT_WORD.match(text, e, e + 30)
+        word = m.group(1).rstrip(".") if m else ""
+        if word.endswith(("'s", "\u2019s")):
+            word = word[:-2]
+        if word[:1].isupper() and word.isalpha() and word not in ok and \
+                word.lower() not in sets["verb"] and \
+                not _automaton().exists(word.translate(_FOLD).lower()):
+            return True
     return False
 
 
@@ -488,7 +733,18 @@ def _role(
 # The headline is resolved twice per article (candidate dyads, title signals): keep the last
 # few results for texts whose offsets need no mapping.
 _FOUND_SIZE = 4
-_found: dict[tuple[str, str], tuple[Any, tuple[Mention, ...]]] = {}
+_found: dict[tuple[str, str, int | None], tuple[Any, tuple[Mention, ...]]] = {}
+
+
+def _article_day(article: Article | None) -> int | None:
+    """The article's date as a day ordinal (None: undated or unreadable)."""
+    value = article.date if article is not None else None
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
 
 
 def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
@@ -497,13 +753,14 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
     identity = article is None or (
         article.anchors in ((), ((0, 0),)) and (not article.raw_text or article.raw_text == text)
     )
+    day = _article_day(article)
     if not identity:
-        return _find_uncached(text, article_id, article, identity)
-    key = (text, article_id)
+        return _find_uncached(text, article_id, article, identity, day)
+    key = (text, article_id, day)
     autos, sets = _automaton(), _sets()  # a result is only reused with the same data
     hit = _found.get(key)
     if hit is None or hit[0][0] is not autos or hit[0][1] is not sets:
-        hit = ((autos, sets), tuple(_find_uncached(text, article_id, article, identity)))
+        hit = ((autos, sets), tuple(_find_uncached(text, article_id, article, identity, day)))
         if len(_found) >= _FOUND_SIZE:
             _found.pop(next(iter(_found), key), None)
         _found[key] = hit
@@ -511,7 +768,7 @@ def _find(text: str, article_id: str, article: Article | None) -> list[Mention]:
 
 
 def _find_uncached(
-    text: str, article_id: str, article: Article | None, identity: bool
+    text: str, article_id: str, article: Article | None, identity: bool, day: int | None = None
 ) -> list[Mention]:
     folded = _fold(text)
     low = folded.lower()
@@ -520,7 +777,12 @@ def _find_uncached(
     one_to_one = len(low) == len(folded) and "\u03a3" not in folded
     if len(low) != len(folded):
         low = _lower_same_length(folded)
-    kept = _resolve_overlaps(_raw_candidates(text, folded, low))
+    cands = _raw_candidates(text, folded, low)
+    if day is not None:
+        # a dated name out of office on the article's date must not hide a shorter name
+        # inside it, so it goes before overlaps are resolved
+        cands = [c for c in cands if not c[2].terms or _term_code(c[2], day) is not None]
+    kept = _resolve_overlaps(cands)
     if not kept:
         return []
     sets = _sets()
@@ -546,6 +808,23 @@ def _find_uncached(
                 continue
         elif text[e:e + 20].lower().startswith(based):
             continue
+        code = a.code
+        if a.terms:
+            found = _term_code(a, day)
+            if found is None:
+                continue  # not in office (or the state did not exist) on the article's date
+            code = found
+        if a.person:
+            if _not_the_office_holder(text, folded, s, e, a):
+                continue
+        elif kind == "state" and text.startswith(" ", e) and text[e + 1:e + 2].isupper() \
+                and _place_name_follows(text, e):
+            continue
+        elif a.role == "place":
+            if sent_starts is None:
+                sent_starts = frozenset(starts)
+            if _place_in_other_name(text, s, e, sent_starts):
+                continue
         surface = text[s:e]
         if surface in person_exact:
             if sent_starts is None:
@@ -562,7 +841,8 @@ def _find_uncached(
         si = bisect.bisect_right(starts, s) - 1
         if si < 0:
             si = 0
-        role = _role(text, folded, low_f, low_t, s, e)
+        # a place of a state (dictionary role 'place': "Borno", "Sialkot") is where, not who
+        role = "location" if a.role == "place" else _role(text, folded, low_f, low_t, s, e)
         if role is None:
             vp = verb_pos.get(si)
             if vp is None:
@@ -573,7 +853,7 @@ def _find_uncached(
             groups = True
         # positional (a third cheaper than keywords): article_id, start, end, text, code, kind,
         # role, sentence_index, clean_start, clean_end, state
-        out.append(Mention(article_id, rs, re_, surface, a.code, kind,  # type: ignore[arg-type]
+        out.append(Mention(article_id, rs, re_, surface, code, kind,  # type: ignore[arg-type]
                            role, si, s, e, a.state if kind == "group" else None))
     return _group_states(out, text) if groups else out
 

@@ -8,6 +8,19 @@ the actor mentions around it (subject side, "by X", "X's", "in X", carry-over of
 current pair for "the two countries" and for sentences that name nobody). Cost is linear in the
 text plus a small constant per hit, so it runs at thousands of articles a second on one core.
 
+Agency (``_attribute``): states and named groups act (``G:...`` codes from the actor layer;
+unnamed "militants", "gunmen" are ``G:unnamed``); a group's act keeps the group as its source,
+and so is no state pair's. Coordinated subjects act each on the object ("the UK and US struck
+Iraq": GBR->IRQ, USA->IRQ), coordinated objects likewise, except for mutual acts (talks, clashes,
+agreements: "X and Y" is the pair); "by X" after a noun ("condemned the attack by X") is that
+noun's agent, not the verb's; "brokered/mediated by X, Y" names go-betweens; the dead are the
+target ("were killed"). A sentence borrows the article's pair only when it names no actor at all.
+
+Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
+explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;
+"in 2019" before the article's year and any year two or more before it. Background events are
+kept (``background=True``) so that a reader can see them, but never count as current.
+
 An optional learned re-scorer (:mod:`tension.extract._sentclf`) turns each candidate's features
 into a calibrated confidence; without it confidences are the rule priors.
 """
@@ -97,24 +110,30 @@ class _Sent:
     dataclass with default factories, and one is built per such sentence)."""
 
     __slots__ = ("index", "start", "end", "triggers", "modal", "background_cue",
-                 "clause_breaks", "current", "anaphors", "states")
+                 "clause_breaks", "current", "anaphors", "states", "actors", "nonstate")
 
     def __init__(
         self, index: int, start: int, end: int, triggers: list[_Hit], modal: list[_Hit],
-        background_cue: bool, states: list[Mention],
+        background_cue: str, states: list[Mention], actors: list[Mention],
+        nonstate: list[tuple[int, int]],
     ) -> None:
         self.index = index
         self.start = start
         self.end = end
         self.triggers = triggers  # the triggers that may fire, in text order
         self.modal = modal
-        self.background_cue = background_cue
+        self.background_cue = background_cue  # the name of its first background cue, or ""
         # from _place_phrases: clause breaks and pair anaphors as sorted (start, end) spans,
         # and whether a word of _CURRENT ("today", "on monday") is in the sentence
         self.clause_breaks: list[tuple[int, int]] = []
         self.current = False
         self.anaphors: list[tuple[int, int]] = []
         self.states = states  # state mentions of the sentence, in text order
+        # states and named groups: who may act (organisations speak, call and mediate; they
+        # are placed by _third_parties)
+        self.actors = actors
+        # spans of unnamed non-state agents ("militants", "gunmen"): word group "nonstate"
+        self.nonstate = nonstate
 
 
 # ---------------------------------------------------------------- automaton (module cache)
@@ -174,6 +193,7 @@ def _scan(low: str) -> tuple[list[_RawHit], list[tuple[int, int, str]]]:
     n = len(low)
     hits: list[_RawHit] = []
     shadows: list[tuple[int, int]] = []
+    named: list[_RawHit] = []  # hits of shadows named after a signal: they fire it
     phrases: list[tuple[int, int, str]] = []
     for end_idx, (klen1, dash_bounds, mode, fields, entries, phrase) in _automaton().iter(low):
         start = end_idx - klen1
@@ -210,6 +230,8 @@ def _scan(low: str) -> tuple[list[_RawHit], list[tuple[int, int, str]]]:
                 continue
             if kind == "shadow":
                 shadows.append((start, e))
+                if name != "*":
+                    named.append((start, e, "trigger", name, requires, key))
             else:
                 hits.append((start, e, kind, name, requires, key))
     if shadows:
@@ -233,6 +255,11 @@ def _scan(low: str) -> tuple[list[_RawHit], list[tuple[int, int, str]]]:
             if not covered:
                 keep.append(h)
         hits = keep
+        if named:
+            # overlapping named shadows ("violated the ceasefire", "violated the ceasefire
+            # agreement"): the longest of those starting together
+            named.sort(key=lambda h: (h[0], -h[1]))
+            hits.extend(h for k, h in enumerate(named) if k == 0 or h[0] != named[k - 1][0])
     phrases.sort()
     return hits, phrases
 
@@ -388,43 +415,143 @@ def _clause_end(low: str, sent: _Sent, pos: int) -> int:
     return sent.end
 
 
+_UNNAMED = "G:unnamed"  # the actor code of unnamed non-state agents ("militants", "gunmen")
+# Signals of two sides acting together: "X and Y signed" is the pair X-Y, not two acts on a third.
+_MUTUAL = frozenset({"armed_clash", "talks", "unity_pledge", "agreement", "ceasefire",
+                     "ties_restored"})
+_COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", the", "as well as",
+                         "as well as the", "or"})
+# what may stand between a trigger and "by X" when X is the trigger's own agent: nothing ("struck
+# by"), a particle ("shot at by") or the trigger's of-phrase ("violation of its airspace by")
+_AGENT_LEADS = frozenset({"by", "of", "at", "on", "upon", "down", "out", "back", "up", "off",
+                          "in"})
+# the dead as victims: "were killed", "soldiers killed in the shelling"
+_VICTIM_NEXT = re.compile(r"\s+(?:in|when|as|during|on|at|near|outside|while|after)\b")
+
+
+# "violated the ceasefire", "breach of the 2003 truce", "the truce was broken": an act of force
+# against the agreement (the cue tables fire it as armed_clash), never the agreement itself
+_VIOLATABLE = frozenset({"ceasefire", "agreement"})
+_VIOLATION_BEFORE = re.compile(
+    r"(?:violat|breach|broke|flout|abrogat|undermin|sabotag)\w*\s+(?:of\s+)?(?:\S+\s+){0,3}$")
+_VIOLATION_AFTER = re.compile(
+    r"\s*(?:agreement\s+|accord\s+|deal\s+|pact\s+)?(?:violation|breach|was\s+broken|"
+    r"was\s+violated|had\s+been\s+violated)")
+
+
+_PACT_AFTER = re.compile(
+    r"\s+(?:of\s+)?(?:the\s+|a\s+|an\s+|its\s+)?(?:\S+\s+){0,2}?(?:ceasefire|cease-fire|"
+    r"cease fire|truce|armistice|agreement|accord|deal|understanding|pact|treaty)")
+
+
+def _violated(low: str, hit: _Hit, cs: int) -> bool:
+    return bool(_VIOLATION_BEFORE.search(low, max(cs, hit.start - 40), hit.start)
+                or _VIOLATION_AFTER.match(low, hit.end))
+
+
+_EXPLAINER = ("explainer", "backgrounder", "timeline:", "timeline of", "a brief history",
+              "what we know about", "a look back")
+
+
+def _is_explainer(art: Article) -> bool:
+    """An explainer or backgrounder (by its title): what it tells is background."""
+    title = (art.title or "").lower()
+    return bool(title) and any(w in title for w in _EXPLAINER)
+
+
+def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
+    """``ms[k]`` and the mentions coordinated with it ("the UK and US", "Egypt, Syria and
+    Jordan"), walking back (step -1) or on (step 1); in text order, one per code."""
+    out = [ms[k]]
+    if len(ms) == 1:
+        return out
+    j = k
+    while 0 <= j + step < len(ms):
+        a, b = (ms[j + step], ms[j]) if step < 0 else (ms[j], ms[j + step])
+        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS:
+            break
+        j += step
+        out.append(ms[j])
+    if step < 0:
+        out.reverse()
+    seen: set[str] = set()
+    return [m for m in out if not (m.code in seen or seen.add(m.code))]  # type: ignore[func-returns-value]
+
+
+def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
+                    subject: Mention | None) -> bool:
+    """An unnamed non-state agent acts: "militants fired ..." (nearer the trigger than any
+    named subject, "Pakistani militants" too) or "... killed by gunmen". A state named as
+    where fire came from ("from Afghanistan") is no subject."""
+    if subject is not None and low[max(0, subject.clean_start - 9):subject.clean_start] \
+            .rstrip().endswith(("from", "from the")):
+        subject = None
+    for s, e in sent.nonstate:
+        if cs <= s and e <= hit.start:
+            if subject is None or s >= subject.clean_start:
+                return True
+        elif s >= hit.end and e <= ce and s - hit.end <= 40:
+            gap = low[hit.end:s]
+            if "by" in gap and _AGENT.match(gap):
+                return True
+    return False
+
+
 def _attribute(
     low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int
-) -> tuple[str | None, str | None, str | None]:
-    """(source, target, location) from the state mentions of the trigger's clause
-    (``cs``/``ce``: its ``_clause_start``/``_clause_end``)."""
-    states = sent.states
+) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]]]:
+    """(source, target, location, more) from the actor mentions (states and named groups) of
+    the trigger's clause (``cs``/``ce``: its ``_clause_start``/``_clause_end``); ``more``:
+    further (source, target) pairs of the same act, from coordinated subjects ("the UK and US
+    struck Iraq": GBR->IRQ and USA->IRQ) or objects ("accused Egypt and Syria")."""
+    actors = sent.actors
     if speaker is not None:
-        states = [m for m in states if m is not speaker]
-    if not states:
-        return None, None, None
+        actors = [m for m in actors if m is not speaker]
+    more: list[tuple[str | None, str | None]] = []
     before: list[Mention] = []
     after: list[Mention] = []
-    for m in states:  # a handful: one loop beats two comprehensions
+    for m in actors:  # a handful: one loop beats two comprehensions
         if m.clean_end <= hit.start:
             if m.clean_start >= cs:
                 before.append(m)
         elif m.clean_start >= hit.end and m.clean_end <= ce:
             after.append(m)
+    sig = hit.name
     source = target = location = None
     agent: Mention | None = None
-    for m in after:
+    agent_i = -1
+    brokers: set[int] = set()
+    for k, m in enumerate(after):
         gap = low[hit.end:m.clean_start]
         if len(gap) > 40:
             break
         if "by" in gap and _AGENT.match(gap):
-            if not any(w in gap for w in _BROKER_WORDS):
-                agent = m  # "brokered by X": X is the go-between, not a party
+            if any(w in gap for w in _BROKER_WORDS):
+                # "brokered by X": X is the go-between, not a party
+                brokers.update(id(x) for x in _chain(low, after, k, 1))
+            elif gap.split(None, 1)[0] in _AGENT_LEADS or _PASSIVE.search(
+                    low, max(sent.start, hit.start - 25), hit.start):
+                agent, agent_i = m, k
+            # else "condemned the attack by X", "rejected accusations by X": X is the agent of
+            # the noun, not of the verb
             break
+    agents = _chain(low, after, agent_i, 1) if agent is not None else []
+    origin: set[int] = set()
     for m in after:
-        if m is agent:
+        if m is agent or id(m) in brokers:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
-        if _LOC.search(pre):
+        if pre.rstrip().endswith(("from", "from the")):
+            origin.add(id(m))  # "fired from Afghanistan": where the fire came from
+        elif location is None and _LOC.search(pre):
             location = m.code
-            break
+            if m.kind == "group":
+                location = None
+    skip = {id(m) for m in agents} | brokers | origin
+    cand: Mention | None = None
     if agent is not None:
         source = agent.code
+        more.extend((a.code, None) for a in agents[1:])
         # passive voice: "X was struck by Y" -> Y on X
         if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
             target = before[-1].code
@@ -440,35 +567,63 @@ def _attribute(
             # "X expelled Y's envoy and closed the border": the second verb shares X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)
         source = cand.code
-        # "Iran and Pakistan pledged ..." -> the coordinated pair
-        if len(before) >= 2 and before[-2].code != source and \
-                low[before[-2].clean_end:before[-1].clean_start].strip() in ("and", ",", "&"):
-            return before[-2].code, source, location
-    if location and location != source and hit.name in _TARGET_IS_LOCATION:
+        if sig == "casualties" and (
+                _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
+                or _VICTIM_NEXT.match(low, hit.end)):
+            # "US servicemen were killed outside Basra": the dead are the target
+            return None, cand.code, location, more
+        subjects = _chain(low, before, len(before) - 1, -1) if cand is before[-1] and \
+            len(before) > 1 else [cand]
+        if len(subjects) >= 2:
+            has_object = any(id(m) not in skip and m.code not in {x.code for x in subjects}
+                             and (m.code != location or sig in _TARGET_IS_LOCATION)
+                             for m in after)
+            if sig in _MUTUAL or not has_object:
+                # "Iran and Pakistan pledged ...", "Thai and Cambodian troops clashed": the pair
+                return subjects[-2].code, subjects[-1].code, location, more
+            # "the UK and US struck Iraq": each subject acts on the object
+            source = subjects[0].code
+            more.extend((x.code, None) for x in subjects[1:])
+    if sent.nonstate and _nonstate_agent(low, sent, hit, cs, ce, agent or cand):
+        source = _UNNAMED
+        more = []
+    if location and location != source and sig in _TARGET_IS_LOCATION:
         target = location
     if target is None:
-        for m in after:
-            if m is agent or m.code == source:
+        for k, m in enumerate(after):
+            if id(m) in skip or m.code == source:
                 continue
             target = m.code
+            if m.kind == "group" and sig in _TARGET_IS_LOCATION and m.state \
+                    and source is not None and m.state != source and source[:2] != "G:":
+                # a state striking a group on another state's soil acts on that state
+                target = m.state
+            elif k + 1 < len(after) and sig not in _THIRD_PARTY:
+                objs = _chain(low, after, k, 1)
+                more.extend((source, x.code) for x in objs[1:] if id(x) not in skip)
             break
     if target is None and location and location != source:
         target = location
     if target is None and source is not None:
         for m in reversed(before):
-            if m.code != source:
+            if m.code != source and m.kind == "state":
                 target = m.code
                 break
     # Nominalised envoy moves: "the recall of Pakistan's ambassador" -> Pakistan recalls.
-    if hit.name in _ENVOY and agent is None:
+    if sig in _ENVOY and agent is None:
         for m in after:
             if m.clean_start - hit.end <= 12 and low[hit.end:m.clean_start].strip() in ("of",
                                                                                       "of the"):
                 if source is None or source == m.code:
                     source = m.code
-                    target = next((x.code for x in states if x.code != m.code), None)
+                    target = next((x.code for x in sent.states if x.code != m.code), None)
                 break
-    return source, target, location
+    if more:
+        # the further subjects act on the same target; drop self-pairs
+        more = [(a if a is not None else source, b if b is not None else target)
+                for a, b in more]
+        more = [(a, b) for a, b in more if a != b]
+    return source, target, location, more
 
 
 def _third_parties(
@@ -478,10 +633,14 @@ def _third_parties(
     own = [m for m in ms if m.kind in ("state", "organisation")]
     callers: list[Mention] = []
     # "... restraint from China, the United States and United Nations"
+    # "... mediated by the US, Argentina, Brazil and Chile": a list of go-betweens, not a pair
     tail = low[hit.end:sent.end]
-    k = tail.find("from ")
+    k, n = tail.find("from "), 5
+    kb = tail.find("by ")
+    if 0 <= kb <= 25 and (k < 0 or kb < k) and (kb == 0 or not tail[kb - 1].isalnum()):
+        k, n = kb, 3
     if 0 <= k <= 25:
-        pos = hit.end + k + 5
+        pos = hit.end + k + n
         for m in own:
             if m.clean_start < pos:
                 continue
@@ -524,15 +683,80 @@ def _third_parties(
     return caller_codes, (pair_codes[0] if pair_codes else None), None
 
 
-def _is_background(low: str, sent: _Sent, ref_year: int | None) -> bool:
+_MONTHS = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1)}
+_MONTH_RE = "(" + "|".join(_MONTHS) + ")"
+# "26 February 2019", "February 26, 2019", "February 2019" (linear patterns, no nesting)
+_DATE = re.compile(
+    r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+((?:19|20)\d\d)"
+    r"|" + _MONTH_RE + r"\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d))\b"
+)
+# a year that names an agreement still in force ("the 2003 ceasefire") dates the agreement,
+# not the act reported about it
+_YEAR_OF_PACT = re.compile(
+    r"\s+(?:ceasefire|cease-fire|truce|agreement|accord|treaty|pact|understanding|deal)")
+_IN_YEAR = re.compile(r"\b(?:in|since|during)\s+(?:early\s+|late\s+|mid-?)?$")
+# background cues that outweigh "today" & co.: "on Tuesday India marked the anniversary of"
+_STRONG_BACKGROUND = frozenset({"anniversary", "memorial", "explainer"})
+_STALE_DAYS = 45  # an explicit date this much before the article is not its news
+
+
+def _ref_date(art: Article) -> tuple[int, int, int] | None:
+    d = art.date
+    if d and len(d) >= 10 and d[:4].isdigit() and d[5:7].isdigit() and d[8:10].isdigit():
+        return int(d[:4]), int(d[5:7]), int(d[8:10])
+    return None
+
+
+def _days(y: int, m: int, d: int) -> int:
+    import datetime as _dt
+
+    try:
+        return _dt.date(y, m, d).toordinal()
+    except ValueError:
+        return _dt.date(y, m, 1).toordinal()
+
+
+def _background_reason(
+    low: str, sent: _Sent, ref_year: int | None, ref_date: tuple[int, int, int] | None
+) -> str:
+    """Why the sentence is background, or "" when it reports the article's news.
+
+    In order: anniversaries, memorials and explainers (even with "today"); an explicit date
+    more than _STALE_DAYS before the article's date ("on 26 February 2019"); "today", "on
+    Monday" & co. (current); the other background cues ("last year", "years ago", "history of");
+    a year: "in 2019" before the article's year, or any year two or more before it (years that
+    name an agreement, "the 2003 ceasefire", left out)."""
+    cue = sent.background_cue
+    if cue in _STRONG_BACKGROUND:
+        return cue
+    seg = low[sent.start:sent.end]
+    years = _YEAR.findall(seg)  # dates and years both need one (a fast scan)
+    if ref_date is not None and years:
+        ref = _days(*ref_date)
+        for m in _DATE.finditer(seg):
+            if m.group(3):
+                y, mo, d = int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1))
+            else:
+                y, mo, d = int(m.group(6)), _MONTHS[m.group(4)], int(m.group(5) or 1)
+            if 1 <= d <= 31 and ref - _days(y, mo, d) > _STALE_DAYS:
+                return f"date {y:04d}-{mo:02d}-{d:02d}" if m.group(3) or m.group(5) \
+                    else f"date {y:04d}-{mo:02d}"
     if sent.current:
-        return False
-    if sent.background_cue:
-        return True
-    if ref_year is None:
-        return False
-    years = [int(y) for y in _YEAR.findall(low[sent.start:sent.end])]
-    return bool(years) and max(years) < ref_year - 1
+        return ""
+    if cue:
+        return cue
+    if ref_year is None or not years:
+        return ""
+    old = None
+    for m in _YEAR.finditer(seg):
+        y = int(m.group(0))
+        if y >= ref_year or _YEAR_OF_PACT.match(seg, m.end()):
+            continue
+        if y < ref_year - 1 or _IN_YEAR.search(seg, 0, m.start()):
+            old = y if old is None else max(old, y)
+    return f"year {old}" if old is not None else ""
 
 
 # ---------------------------------------------------------------- the engine
@@ -597,7 +821,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     modal: dict[int, list[_RawHit]] = {}
     groups: dict[int, set[str]] = {}
     blocks: dict[int, list[_RawHit]] = {}
-    background_cue: set[int] = set()
+    background_cue: dict[int, str] = {}
+    nonstate: dict[int, list[tuple[int, int]]] = {}
     listed = {"trigger": trig, "block": blocks, "modality": modal}
     raw_hits, phrases = _scan(low)
     # hits come nearly in text order: the last hit's sentence is tried before bisecting
@@ -626,8 +851,10 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 groups[i] = {raw[3]}
             else:
                 grp.add(raw[3])
+            if raw[3] == "nonstate":
+                nonstate.setdefault(i, []).append((raw[0], raw[1]))
         elif kind == "background":
-            background_cue.add(i)
+            background_cue.setdefault(i, raw[3])
     by_sent: dict[int, list[Mention]] = {}
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
@@ -660,9 +887,16 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             continue
         s, e = spans[i]
         modal_i = modal.get(i)
+        ns_i = nonstate.get(i, [])
+        if ms_i:
+            # a nonstate word inside a name ("Pakistani Taliban" is itself a group mention)
+            ns_i = [h for h in ns_i if not _in_mention(h[0], h[1], ms_i)]
         sents[i] = _Sent(
             i, s, e, live, [_Hit(*h) for h in modal_i] if modal_i else [],
-            i in background_cue, [m for m in ms_i if m.kind == "state"] if ms_i else [],
+            background_cue.get(i, ""),
+            [m for m in ms_i if m.kind == "state"] if ms_i else [],
+            [m for m in ms_i if m.kind != "organisation"] if ms_i else [],
+            ns_i,
         )
     if sents:
         _place_phrases(phrases, starts, sents)
@@ -672,6 +906,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     else:
         ys = [int(y) for y in _YEAR.findall(low)]
         ref_year = max(ys) if ys else None
+    ref_date = _ref_date(art)
+    explainer = _is_explainer(art)
     tax = load_taxonomy()
     pair = _pair_from_counts(mentions)
     raw_span = art.raw_span_fn()
@@ -685,7 +921,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if ms:  # with no mentions and no events the pair stays
                 pair = _update_pair(pair, ms)
             continue
-        background = _is_background(low, st, ref_year)
+        when = "explainer" if explainer else _background_reason(low, st, ref_year, ref_date)
+        background = bool(when)
         has_anaphor = bool(st.anaphors)
         ss, se = raw_span(st.start, st.end)
         sentence = text[st.start:st.end]
@@ -719,6 +956,16 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     speaker = near[-1]
             third: tuple[str, ...] = ()
             strike = None
+            more: list[tuple[str | None, str | None]] = []
+            if sig in _VIOLATABLE and _violated(low, h, cs):
+                # "violated the 2003 ceasefire": force against the truce (CAMEO 196), never
+                # the truce or an agreement
+                if sig != "ceasefire":
+                    continue
+                sig = "armed_clash"
+            elif sig == "sovereignty_violation" and h.phrase.startswith("violat") and \
+                    _PACT_AFTER.match(low, h.end):
+                continue  # the violated thing is a truce or deal, not territory
             if sig == "casualties":
                 # "X struck Y, killing N", "X's strikes on Y killed N": the dead are the strike's
                 # victims; the nearest state before "killed" is where they died, not who killed
@@ -729,8 +976,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             elif sig in _THIRD_PARTY:
                 third, src, tgt = _third_parties(low, st, h, ms, pair)
                 loc = None
-            elif st.states:
-                src, tgt, loc = _attribute(low, st, h, speaker, cs, ce)
+            elif st.actors or st.nonstate:
+                src, tgt, loc, more = _attribute(low, st, h, speaker, cs, ce)
             else:
                 src = tgt = loc = None
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
@@ -743,49 +990,53 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     if sig in _FORCE or sig == "casualties":
                         ref = next((e for e in reversed(sent_events) if e.signal in _FORCE),
                                    None) or last_force
-                    if ref is not None:
+                    named = st.nonstate or any(m is not speaker for m in ms)
+                    if ref is not None and not named:
                         src, tgt, loc = ref.source, ref.target, ref.location
-                    elif pair is not None:
+                    elif pair is not None and not named:
+                        # only a sentence that names no actor of any kind reads as the pair's
                         src, tgt = pair
-                elif pair is not None and (src is None) != (tgt is None):
+                elif pair is not None and (src is None) != (tgt is None) and not (
+                        src is None and st.nonstate):
                     src, tgt = _fill_from_pair(src, tgt, pair)
-            key = (sig, modality, src, tgt)
-            if key in seen:
-                continue
-            if sig == "accusation" and src and tgt and any(
-                    e.signal in ("accusation", "protest") and {e.source, e.target} == {src, tgt}
-                    for e in sent_events):
-                continue  # the charge of "X accused Y of sponsoring terror": one accusation
-            seen.add(key)
             spec = tax[sig]
-            conf = _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
-                          src is None and tgt is None, background)
             raw_s, raw_e = raw_span(h.start, h.end)
-            # positional, in field order (a third cheaper than keywords): article_id, signal,
-            # quad_class, source, target, modality, location, third_parties, speaker,
-            # casualties, confidence, sentence, sentence_index, start, end, sentence_start,
-            # sentence_end, trigger, background, weight, extra
-            ev = Event(
-                art.id, sig, spec.quad_class, src, tgt, modality, loc, third,
-                speaker.code if speaker is not None else None, casualties, conf, sentence,
-                st.index, raw_s, raw_e, ss, se, text[h.start:h.end], background, spec.weight,
-                {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end},
-            )
-            sent_events.append(ev)
-            # A threatened or conditional use of force is also a military threat;
-            # a negated, denied or speculative one is hedged_or_negated_conflict.
-            if sig in _FORCE and modality == "threatened" and (
-                    mt_key := ("military_threat", "asserted", src, tgt)) not in seen:
-                seen.add(mt_key)
-                sent_events.append(_derived(ev, tax["military_threat"], "asserted"))
-            if sig in _HEDGEABLE and modality in ("negated", "hedged", "denied"):
-                k2 = ("hedged_or_negated_conflict", modality, src, tgt)
-                if k2 not in seen:
-                    seen.add(k2)
-                    sent_events.append(
-                        _derived(ev, tax["hedged_or_negated_conflict"], modality))
-            if sig in _FORCE and modality in ("asserted", "claimed") and (src or tgt):
-                last_force = ev
+            for a_src, a_tgt in [(src, tgt), *more]:
+                key = (sig, modality, a_src, a_tgt)
+                if key in seen:
+                    continue
+                if sig == "accusation" and a_src and a_tgt and any(
+                        e.signal in ("accusation", "protest")
+                        and {e.source, e.target} == {a_src, a_tgt} for e in sent_events):
+                    continue  # the charge of "X accused Y of sponsoring terror": one accusation
+                seen.add(key)
+                conf = _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
+                              a_src is None and a_tgt is None, background)
+                # positional, in field order (a third cheaper than keywords): article_id, signal,
+                # quad_class, source, target, modality, location, third_parties, speaker,
+                # casualties, confidence, sentence, sentence_index, start, end, sentence_start,
+                # sentence_end, trigger, background, weight, extra, time
+                ev = Event(
+                    art.id, sig, spec.quad_class, a_src, a_tgt, modality, loc, third,
+                    speaker.code if speaker is not None else None, casualties, conf, sentence,
+                    st.index, raw_s, raw_e, ss, se, text[h.start:h.end], background, spec.weight,
+                    {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end}, when,
+                )
+                sent_events.append(ev)
+                # A threatened or conditional use of force is also a military threat;
+                # a negated, denied or speculative one is hedged_or_negated_conflict.
+                if sig in _FORCE and modality == "threatened" and (
+                        mt_key := ("military_threat", "asserted", a_src, a_tgt)) not in seen:
+                    seen.add(mt_key)
+                    sent_events.append(_derived(ev, tax["military_threat"], "asserted"))
+                if sig in _HEDGEABLE and modality in ("negated", "hedged", "denied"):
+                    k2 = ("hedged_or_negated_conflict", modality, a_src, a_tgt)
+                    if k2 not in seen:
+                        seen.add(k2)
+                        sent_events.append(
+                            _derived(ev, tax["hedged_or_negated_conflict"], modality))
+                if sig in _FORCE and modality in ("asserted", "claimed") and (a_src or a_tgt):
+                    last_force = ev
         out.extend(sent_events)
         pair = _update_pair(pair, ms, sent_events)
     return out
@@ -798,7 +1049,7 @@ def _derived(ev: Event, spec: SignalSpec, modality: str) -> Event:
         ev.article_id, spec.name, spec.quad_class, ev.source, ev.target, modality, ev.location,
         ev.third_parties, ev.speaker, ev.casualties, ev.confidence, ev.sentence,
         ev.sentence_index, ev.start, ev.end, ev.sentence_start, ev.sentence_end, ev.trigger,
-        ev.background, spec.weight, ev.extra,
+        ev.background, spec.weight, ev.extra, ev.time,
     )
 
 

@@ -2,9 +2,11 @@
 
 ``signals.csv`` names the 24 signals (family, CAMEO quad class, CAMEO codes, PLOVER category,
 Goldstein-style prior weight); ``cues.tsv`` holds the trigger phrases and the modality, shadow,
-block and background cue lists the extractor compiles into one automaton. A typo in either file
-(an unknown signal, family or quad class, a duplicate, a wildcard in the middle of a phrase) is
-an :class:`~tension._types.IngestError` at load, naming the file, line and field.
+block and background cue lists the extractor compiles into one automaton, and ``cues_cameo.tsv``
+more triggers derived from the PETRARCH-2 CAMEO verb dictionary. A shadow named after a signal
+(not ``*``) fires that signal and silences the cues it overlaps ("violated the ceasefire"). A
+typo in a file (an unknown signal, family or quad class, a duplicate, a wildcard in the middle of
+a phrase) is an :class:`~tension._types.IngestError` at load, naming the file, line and field.
 """
 
 from __future__ import annotations
@@ -170,8 +172,8 @@ def parse_cues(text: str, path: str = "cues.tsv") -> tuple[Cue, ...]:
         requires = row[3] if len(row) == 4 else ""
         if kind not in CUE_KINDS:
             raise IngestError(f"unknown cue kind {kind!r}", path=path, line=lineno, field="kind")
-        if kind in ("trigger", "block") and name not in SIGNALS and not (
-            kind == "block" and name == "*"
+        if kind in ("trigger", "block", "shadow") and name not in SIGNALS and not (
+            kind in ("block", "shadow") and name == "*"
         ):
             raise IngestError(f"unknown signal {name!r}", path=path, line=lineno, field="name")
         if kind == "modality" and name not in MODALITY_CUES:
@@ -208,5 +210,14 @@ def load_taxonomy() -> dict[str, SignalSpec]:
 
 @functools.cache
 def load_cues() -> tuple[Cue, ...]:
-    """Every cue of ``cues.tsv`` (validated; cached)."""
-    return parse_cues(_data_text("cues.tsv"), "tension/data/cues.tsv")
+    """Every cue of ``cues.tsv`` and of the derived ``cues_cameo.tsv`` (validated; cached).
+
+    The derived table (experiments/build_cameo_cues.py, from the PETRARCH-2 CAMEO verb
+    dictionary) only adds phrases: one that the hand-written table lists wins."""
+    hand = parse_cues(_data_text("cues.tsv"), "tension/data/cues.tsv")
+    try:
+        derived = parse_cues(_data_text("cues_cameo.tsv"), "tension/data/cues_cameo.tsv")
+    except FileNotFoundError:  # pragma: no cover - a build without the derived table
+        return hand
+    known = {c.phrase for c in hand}
+    return hand + tuple(c for c in derived if c.phrase not in known)

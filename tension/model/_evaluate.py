@@ -8,8 +8,14 @@ Every figure the README quotes comes from here (through ``experiments/evaluate.p
   counts with whatever level it got; an article with no pair counts as level 1);
 * ``dyad_rank1``: share of articles with a gold pair whose rank-1 pair is that pair;
 * ``nodyad_ok``: share of articles with no gold pair that get no pair or a rank-1 score < 25;
+  ``neg_ok`` the same over the hard negatives proper (episodes ``neg-*``), gate applied;
+* with ``subsets`` (named sets of article ids, e.g. a labelling round): ``<name>_qwk``,
+  ``_ece``, ``_qwk_rank1``, ``_dyad_rank1``, ``_neg_ok`` and each baseline's ``_qwk`` on
+  those articles alone, out of fold;
 * the relevance gate, refitted inside each fold on that fold's training articles: the three
-  rank-1 figures above apply it at ``params.relevance_threshold`` (a gated article counts as
+  rank-1 figures above apply it at ``params.relevance_threshold`` and, with
+  ``params.relevance_keep_linked``, never to an article whose rank-1 pair a confident current
+  force/coercion event links (``relevance_kept_linked`` counts them) (a gated article counts as
   level 1, a missed pair, and an ok no-dyad article); ``*_ungated`` are the same without it,
   ``relevance_auc`` its out-of-fold ROC AUC, ``relevance_lost`` the share of gold-pair
   articles it turns away. ``relevance_threshold_cv`` is the threshold that maximises
@@ -27,7 +33,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -41,9 +47,11 @@ from tension.model._model import (
     TensionModel,
     build_pipeline,
     drop_wire_copies,
+    firmly_linked_rows,
     fit_relevance,
     relevance_rows,
 )
+from tension.model._rescore import FoldRescorer, has_signal_labels
 from tension.model._score import Analysis, analyse, dyad_row
 
 __all__ = [
@@ -246,8 +254,23 @@ def cross_validate(
     n_splits: int = 5,
     *,
     baselines: bool = True,
+    subsets: Mapping[str, Collection[str]] | None = None,
+    refit_rescorer: bool = False,
 ) -> EvalResult:
-    """Out-of-fold predictions with folds grouped by episode; baselines on the same folds."""
+    """Out-of-fold predictions with folds grouped by episode; baselines on the same folds.
+
+    ``subsets`` names sets of article ids (e.g. a labelling round) whose out-of-fold figures
+    are also reported on their own, as ``<name>_<metric>`` (see :func:`_subset_figures`).
+
+    ``refit_rescorer``: event confidences come from the extract layer's learned re-scorer,
+    which was fitted on labelled news; when these items are that news, its confidences are
+    in-sample and every feature built on them leaks the labels. With this flag the re-scorer
+    is refitted inside each fold on the fold's training articles (as
+    ``experiments/train_signal_rescorer.py`` fits it) and the test articles' confidences
+    re-set from it; the training articles get out-of-fold ones within the fold when
+    ``params.crossfit_confidences`` (as :func:`~tension.model._model.train` gives them),
+    else that re-scorer's in-sample ones: the honest figure either way.
+    """
     from sklearn.model_selection import GroupKFold
 
     params = params or ModelParams()
@@ -277,10 +300,25 @@ def cross_validate(
     fold_of = np.zeros(len(items), dtype=int)
     rel_rows, rel_y, rel_idx = relevance_rows(items, analyses)
     p_bil: dict[int, float] = {}  # out-of-fold P(bilateral) per item with a rank-1 row
+    # items whose rank-1 pair a confident force/coercion event links: never gated
+    linked: set[int] = set()
+    rescorer = None
+    if refit_rescorer and has_signal_labels(items):
+        rescorer = FoldRescorer(items, analyses)
     splitter = GroupKFold(n_splits=min(n_splits, len(set(groups))))
     for k, (tr_items, te_items) in enumerate(splitter.split(np.zeros(len(items)), groups=groups)):
         fold_of[te_items] = k
+        if rescorer is not None:
+            # the fold's test articles: confidences from a re-scorer fitted on its training
+            # articles; those training articles: out of fold within them (as train() does)
+            rescorer.fit_apply(tr_items, te_items)
+            if params.crossfit_confidences:
+                rescorer.crossfit(tr_items, groups)
+            else:
+                rescorer.fit_apply(tr_items, tr_items)
         rel_tr, rel_te = np.isin(rel_idx, tr_items), np.isin(rel_idx, te_items)
+        if params.relevance_keep_linked and rel_te.any():
+            linked |= {int(i) for i in rel_idx[rel_te][firmly_linked_rows(rel_rows[rel_te])]}
         gate = fit_relevance(rel_rows[rel_tr], rel_y[rel_tr], params) if len(rel_y) else None
         if gate is not None and rel_te.any():
             gate_model = TensionModel(None, {"params": params.to_dict()}, gate)
@@ -300,6 +338,8 @@ def cross_validate(
                     base.setdefault(name, np.zeros((len(idx), 5)))[te] = p
         for i in te_items:
             rank1[int(i)] = _rank1_level(model, analyses[i])
+    if rescorer is not None:
+        rescorer.restore()
     level = TensionModel(None, {"params": params.to_dict()}).level_from_proba(proba)
     m = metrics(y, proba, level)
     gold_key = {int(i): "-".join(items[i].dyad or ()) for i in idx}
@@ -309,7 +349,10 @@ def cross_validate(
         return _rank1_figures(rank1, gated, idx, y, gold_key, neg)
 
     def gated_at(t: float, among: Any = None) -> set[int]:
-        return {i for i, v in p_bil.items() if v < t and (among is None or i in among)}
+        return {
+            i for i, v in p_bil.items()
+            if v < t and i not in linked and (among is None or i in among)
+        }
 
     m |= figures(gated_at(params.relevance_threshold))
     m |= {f"{k}_ungated": v for k, v in figures(set()).items() if k != "relevance_lost"}
@@ -321,18 +364,31 @@ def cross_validate(
         if len(set(truth)) == 2:
             m["relevance_auc"] = float(roc_auc_score(truth, [p_bil[i] for i in keys]))
         gold = {int(i) for i in idx}
-        best = _tune_threshold(p_bil, rank1, gold, neg, set(range(len(items))))
+        p_eff = {i: (1.0 if i in linked else v) for i, v in p_bil.items()}
+        best = _tune_threshold(p_eff, rank1, gold, neg, set(range(len(items))))
         m["relevance_threshold_cv"] = best
         m |= {f"{k}_cv": v for k, v in figures(gated_at(best)).items()}
         # honest figure for the tuning: each fold's threshold picked on the other folds
         held: set[int] = set()
         for k in sorted(set(fold_of.tolist())):
             others = set(np.flatnonzero(fold_of != k).tolist())
-            t = _tune_threshold(p_bil, rank1, gold, neg, others)
+            t = _tune_threshold(p_eff, rank1, gold, neg, others)
             held |= gated_at(t, set(np.flatnonzero(fold_of == k).tolist()))
         m |= {f"{k}_cv_heldout": v for k, v in figures(held).items()}
     m["n"] = float(len(idx))
     m["n_nodyad"] = float(len(neg))
+    # hard negatives proper (episodes "neg-*"): no pair, or a rank-1 score under 25
+    hard = [i for i in neg if items[i].episode.startswith("neg-")]
+    if hard:
+        gated = gated_at(params.relevance_threshold)
+        m["neg_ok"] = float(np.mean([
+            i in gated or not rank1[i][0] or rank1[i][1] < 25 for i in hard
+        ]))
+        m["n_neg"] = float(len(hard))
+    m["relevance_kept_linked"] = float(len(linked))
+    for name, ids in (subsets or {}).items():
+        m |= _subset_figures(name, set(ids), items, idx, y, proba, level, base, rank1,
+                             gated_at(params.relevance_threshold), gold_key)
     preds = pd.DataFrame(
         {
             "article_id": [items[i].article.id for i in idx],
@@ -360,6 +416,41 @@ def cross_validate(
         confusion=confusion_matrix(y, level, labels=list(LEVELS)),
         reliability=reliability_table(proba, y),
     )
+
+
+def _subset_figures(
+    name: str,
+    ids: set[str],
+    items: Sequence[LabelledArticle],
+    idx: Sequence[int],
+    y: np.ndarray,
+    proba: np.ndarray,
+    level: np.ndarray,
+    base: dict[str, np.ndarray],
+    rank1: dict[int, tuple[str, float, int]],
+    gated: set[int],
+    gold_key: dict[int, str],
+) -> dict[str, float]:
+    """Out-of-fold figures of the articles in ``ids``: ``<name>_qwk`` / ``_ece`` / ``_accuracy``
+    (gold pair's row), ``_qwk_rank1`` and ``_dyad_rank1`` (rank-1 row, gate applied), each
+    baseline's ``<name>_<baseline>_qwk``, and ``_neg_ok`` over its articles with no gold pair."""
+    rows = [k for k, i in enumerate(idx) if items[i].article.id in ids]
+    out: dict[str, float] = {f"{name}_n": float(len(rows))}
+    if len(rows) > 1:
+        sel = np.asarray(rows)
+        got = metrics(y[sel], proba[sel], level[sel])
+        out |= {f"{name}_{k}": got[k] for k in ("qwk", "ece", "accuracy")}
+        for b, p in base.items():
+            out[f"{name}_{b}_qwk"] = metrics(y[sel], p[sel])["qwk"]
+        sub = [int(idx[k]) for k in rows]
+        fig = _rank1_figures(rank1, gated, sub, y[sel], gold_key, [])
+        out |= {f"{name}_{k}": v for k, v in fig.items() if k in ("qwk_rank1", "dyad_rank1")}
+    neg = [i for i, it in enumerate(items) if it.dyad is None and it.article.id in ids]
+    if neg:
+        out[f"{name}_neg_ok"] = float(np.mean([
+            i in gated or not rank1[i][0] or rank1[i][1] < 25 for i in neg
+        ]))
+    return out
 
 
 def _rank1_figures(

@@ -1,5 +1,10 @@
 """Why one article got its scores: dyads, probabilities, every event, feature contributions.
 
+For the rank-1 pair the events are split as the scoring contract splits them: those it counts
+(``kept``: current, asserted or claimed, at or above the signal threshold, source and target
+the pair's two states) and the dropped candidates, each with why (background and its reason,
+below threshold, non-state actor, other pair, negated/hedged/threatened...).
+
 ``explain`` returns a plain structure the CLI prints (and a notebook can inspect). Feature
 contributions are read straight off the linear model: the level-``k`` logit of a dyad row is
 ``b_k + sum_f x_f * w_{f,k}``, so ``x_f * w_{f,k}`` is feature ``f``'s share of the logit of
@@ -52,12 +57,23 @@ class EventView:
 
 @dataclass
 class Explanation:
+    """``events`` are all the article's candidate events; for the rank-1 ``dyad``, ``kept``
+    are those its contract row counts (``signals``, ``evidence``) and ``dropped`` the others,
+    each with why (:func:`tension.model._features.drop_reasons`) at ``threshold``. When the
+    relevance gate turned the article away (``reason`` "not_bilateral") they are those of the
+    rank-1 ``candidate`` pair."""
+
     article: Article
     scores: pd.DataFrame  # the contract rows of this article
     events: list[EventView]
     level: int | None = None  # predicted level of the rank-1 dyad
     dyad: str = ""  # the rank-1 dyad
     contributions: list[Contribution] = field(default_factory=list)
+    kept: list[EventView] = field(default_factory=list)
+    dropped: list[tuple[EventView, list[str]]] = field(default_factory=list)
+    threshold: float = 0.0  # the signal threshold the contract applied
+    reason: str = ""  # the no-dyad row's reason ("no_dyad", "not_bilateral") when no pair
+    candidate: str = ""  # the rank-1 candidate pair (``dyad`` unless the gate turned it away)
 
 
 def trigger_in_sentence(e: Event) -> tuple[int, int] | None:
@@ -93,18 +109,32 @@ def explain(article: Any, model: TensionModel | None = None, *, top: int = 10) -
     an = analyse(article)
     scores = score_analyses([an], model)
     from tension.extract._quad import sentence_quads
+    from tension.model._features import contract_events, signal_threshold
 
     quads = sentence_quads([e.sentence for e in an.events])
+    views = {id(e): EventView(e, trigger_in_sentence(e), quads.get(e.sentence))
+             for e in an.events}
     out = Explanation(
         article=article,
         scores=scores,
-        events=[EventView(e, trigger_in_sentence(e), quads.get(e.sentence)) for e in an.events],
+        events=list(views.values()),
+        threshold=signal_threshold(),
+        reason=str(scores["reason"].iloc[0]) if len(scores) else "",
     )
     rows = dyad_rows(an)
     if not rows:
         return out
     frame = pd.DataFrame(rows, columns=list(rows[0]))
     first = int(np.argmin([r["rank"] if r["rank"] else 10**6 for r in rows]))
+    # the rank-1 candidate's events, kept and dropped (also when the gate turned it away)
+    out.candidate = str(rows[first]["dyad"])
+    kept, dropped = contract_events(
+        an.events, rows[first]["actor_a"], rows[first]["actor_b"], out.threshold
+    )
+    out.kept = [views[id(e)] for e in kept]
+    out.dropped = [(views[id(e)], why) for e, why in dropped]
+    if out.reason:
+        return out  # no pair row: nothing scored, no contributions
     level = int(scores["level"].iloc[first])
     out.level, out.dyad = level, str(rows[first]["dyad"])
     x = model.pipeline.named_steps["features"].transform(frame.iloc[[first]])

@@ -10,7 +10,15 @@ numeric matrix a plain scikit-learn classifier can use. Which events count for a
 * ``third``: a third party (state or organisation) acts on the pair (restraint calls,
   mediation) or the event has no actor at all but sits in a sentence naming a side.
 
-Events whose actors are all other states belong to other dyads and are ignored here.
+Events whose actors are all other states belong to other dyads and are ignored here; so are
+events whose source or target is a non-state group or an organisation (``G:...``, ``UN``) that
+is not one of the event's third parties: a militia's attack is not an act of a state pair.
+Background events (history, anniversaries) never count.
+
+What the scoring contract shows for a pair (``signals``, ``evidence``) is stricter:
+:func:`contract_events` keeps the current (not background), asserted or claimed events at or
+above the signal re-scorer's threshold whose source and target are the pair's two states, and
+gives every other candidate its reasons for being dropped (``tension explain`` lists them).
 """
 
 from __future__ import annotations
@@ -35,6 +43,12 @@ __all__ = [
     "DYAD_ROW_COLUMNS",
     "FEATURE_COLUMNS",
     "events_for_dyad",
+    "contract_events",
+    "drop_reasons",
+    "links_pair",
+    "firmly_linked",
+    "signal_threshold",
+    "non_state_actor",
     "MODALITY_GROUPS",
     "fast_tfidf_transform",
     "fast_text_blocks",
@@ -54,10 +68,12 @@ DYAD_ROW_COLUMNS: tuple[str, ...] = (
     "events",
     "title_events",
     "text",
+    "sentence_states",
 )
-# The subset DyadFeaturizer reads (the text column feeds the TF-IDF block instead).
+# The subset DyadFeaturizer reads (the text column feeds the TF-IDF block instead;
+# sentence_states, {sentence index: the states it names}, serves the relevance gate's rule).
 FEATURE_COLUMNS: list[str] = [
-    c for c in DYAD_ROW_COLUMNS if c not in ("article_id", "dyad", "text")
+    c for c in DYAD_ROW_COLUMNS if c not in ("article_id", "dyad", "text", "sentence_states")
 ]
 
 # Modalities are grouped so that rare ones share statistical strength: what happened
@@ -77,8 +93,34 @@ _DIRECTIONS = ("a_b", "b_a", "third")
 LEAD_SENTENCES = 2
 
 
+@functools.cache
+def _state_codes() -> frozenset[str]:
+    """The ISO3 codes the actor layer resolves states to (empty if it cannot say)."""
+    try:
+        from tension.extract._actors import gazetteer
+
+        return frozenset(gazetteer()[0])
+    except Exception:  # pragma: no cover - the actor tables are missing or broken
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
 def _is_state(code: str | None) -> bool:
-    return code is not None and len(code) == 3 and code.isalpha() and code.isupper()
+    """A state code: three capitals and, when the actor tables load, one of their states (the
+    IMF's code has three capitals too)."""
+    if code is None or len(code) != 3 or not code.isalpha() or not code.isupper():
+        return False
+    known = _state_codes()
+    return not known or code in known
+
+
+def non_state_actor(e: Event) -> str | None:
+    """The event's source or target when it is a non-state group or an organisation that is not
+    one of the event's third parties (a mediator acting on the pair is); else None."""
+    for x in (e.source, e.target):
+        if x and not _is_state(x) and x not in e.third_parties:
+            return x
+    return None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -93,7 +135,7 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
     side = {a, b}
     out: list[tuple[Event, str]] = []
     for e in events:
-        if e.background:
+        if e.background or non_state_actor(e) is not None:
             continue
         src, tgt, loc = e.source, e.target, e.location
         if src in side:
@@ -113,14 +155,127 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
     return out
 
 
+PRESENT_MODALITIES = ("asserted", "claimed")
+
+
+def links_pair(e: Event, a: str, b: str) -> bool:
+    """Do the event's source and target name the pair's two states? (Or, for an act with no
+    named target, its source is one state and its location the other: shelling that lands.)"""
+    side = {a, b}
+    src, tgt = e.source, e.target
+    if src != tgt and src in side and tgt in side:
+        return True
+    loc = e.location
+    return tgt is None and src in side and loc in side and loc != src
+
+
+def _background_why(e: Event) -> str:
+    """What the extract layer says about why an event is background, if anything."""
+    for name in ("why", "background_reason", "time"):
+        v = getattr(e, name, None)
+        if isinstance(v, str) and v:
+            return v
+    for name in ("why", "background_reason", "background_cue", "time"):
+        v = e.extra.get(name) if isinstance(e.extra, dict) else None
+        if isinstance(v, str) and v:
+            return v
+    return ""
+
+
+def drop_reasons(e: Event, a: str, b: str, threshold: float) -> list[str]:
+    """Why the scoring contract does not count ``e`` for the pair (a, b); [] when it does.
+
+    Kept: current (not background), asserted or claimed, ``confidence >= threshold`` and
+    linking the pair's two states (:func:`links_pair`) with no non-state actor on either side.
+    """
+    out: list[str] = []
+    if e.background:
+        why = _background_why(e)
+        out.append(f"background ({why})" if why else "background")
+    group = non_state_actor(e)
+    if group is not None:
+        out.append(f"non-state actor {group}")
+    elif not links_pair(e, a, b):
+        others = sorted(_states(e.source, e.target, e.location) - {a, b})
+        if others:
+            out.append(f"other pair ({e.source or '?'}->{e.target or '?'})")
+        elif e.source is None and e.target is None:
+            out.append("no actor")
+        else:
+            out.append(f"one side only ({e.source or '?'}->{e.target or '?'})")
+    if e.modality not in PRESENT_MODALITIES:
+        out.append(str(e.modality))
+    if e.confidence < threshold:
+        out.append(f"below threshold ({e.confidence:.2f} < {threshold:.2f})")
+    return out
+
+
+def signal_threshold() -> float:
+    """The confidence at which an event counts (the extract layer's re-scorer threshold)."""
+    from tension.extract._signals import default_threshold
+
+    return default_threshold()
+
+
+def contract_events(
+    events: Iterable[Event], a: str, b: str, threshold: float | None = None
+) -> tuple[list[Event], list[tuple[Event, list[str]]]]:
+    """(kept, dropped) events of the pair (a, b) for the scoring contract: kept are those with
+    no :func:`drop_reasons` (at the re-scorer's threshold by default); dropped, each with its
+    reasons, are the other events of the article."""
+    t = signal_threshold() if threshold is None else threshold
+    kept: list[Event] = []
+    dropped: list[tuple[Event, list[str]]] = []
+    for e in events:
+        why = drop_reasons(e, a, b, t)
+        if why:
+            dropped.append((e, why))
+        else:
+            kept.append(e)
+    return kept, dropped
+
+
+COERCIVE_WEIGHT = -5.0  # prior weight of the mildest force/coercion signal (a recall, a closure)
+
+
+def firmly_linked(
+    events: Iterable[Event],
+    a: str,
+    b: str,
+    threshold: float,
+    named: dict[int, frozenset[str]] | None = None,
+) -> bool:
+    """Is there a current, asserted or claimed force or coercion event (prior weight at most
+    ``COERCIVE_WEIGHT``: strikes, clashes, mobilisation, threats of force, sanctions, recalls,
+    closures...) at or above ``threshold`` whose source and target are the pair's states?
+
+    With ``named`` ({sentence index: states the sentence names}), the event's own sentence
+    must name both states: the two sides are in the text, not filled in from the article's
+    pair (an attack by unnamed militants on one state's soldiers names one state only)."""
+    side = {a, b}
+    for e in events:
+        if (
+            e.weight <= COERCIVE_WEIGHT
+            and e.confidence >= threshold
+            and not e.background
+            and e.modality in PRESENT_MODALITIES
+            and links_pair(e, a, b)
+            and non_state_actor(e) is None
+            and (named is None or side <= named.get(e.sentence_index, frozenset()))
+        ):
+            return True
+    return False
+
+
 class DyadFeaturizer(TransformerMixin, BaseEstimator):
     """Named numeric features of a dyad row from its events.
 
     Four blocks, every feature named ``<what>__<how>``:
 
     * per signal, events that concern the pair loosely (any event not solely about other
-      states): ``<signal>__act`` (asserted or claimed), ``<signal>__lead`` (asserted in the
-      first sentences), ``<signal>__title`` (asserted in the headline), ``<signal>__neg``
+      states; an event with no state named counts for the main pair only):
+      ``<signal>__act`` (asserted or claimed), ``<signal>__lead`` (asserted in the first
+      sentences), ``<signal>__title`` (asserted in the headline), ``<signal>__neg``
       (negated, denied or hedged) and ``<signal>__threat`` (threatened or called for);
     * per signal family and direction, attributed events (``material_conflict__a_b``, ...);
     * intensity: the strongest conflictual and cooperative prior weights, their net, casualties;
@@ -143,6 +298,19 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         salient as the main one stay loose (the ranking may have missed the real pair). Grouped
         CV on the shared news set: 0.1 costs 0.002 QWK on the labelled pairs against 0 (loose
         for all), 0.2 costs 0.004; 0 = loose for every pair.
+    confidence_weighted : bool
+        Each event counts with its confidence (the signal re-scorer's probability that it is a
+        real, current signal) instead of 1, in every count and in the intensity block: one
+        uncertain strike is not a strike.
+    share_features : bool
+        Add length-free features of how firmly the events link the pair:
+        ``events__pair_share`` (the confidence-weighted share of the article's events that
+        concern the pair), ``link__max_conf`` and ``link__max_conflict`` (the strongest
+        current, asserted event whose source and target are the pair's two states, and that
+        times its conflict weight). A two-sentence wire brief reporting fire between two
+        armies has few events but all of them link the pair.
+
+    Models pickled before the last two parameters existed load with both off (as trained).
     """
 
     def __init__(
@@ -150,10 +318,20 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         log_counts: bool = True,
         min_confidence: float = 0.0,
         strict_below: float = 0.1,
+        confidence_weighted: bool = True,
+        share_features: bool = True,
     ) -> None:
         self.log_counts = log_counts
         self.min_confidence = min_confidence
         self.strict_below = strict_below
+        self.confidence_weighted = confidence_weighted
+        self.share_features = share_features
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # pickles from before these parameters: the behaviour they were fitted with
+        state = {"strict_below": 0.0, "confidence_weighted": False, "share_features": False,
+                 **state}
+        super().__setstate__(state)
 
     def fit(self, X: Any, y: Any = None) -> DyadFeaturizer:
         tax = load_taxonomy()
@@ -177,6 +355,8 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             "dyad__in_title",
             "dyad__in_lead",
         ]
+        if self.share_features:
+            names += ["events__pair_share", "link__max_conf", "link__max_conflict"]
         self.feature_names_out_ = np.asarray(names, dtype=object)
         self.title_filter_ = "states"  # headline events of strict pairs: as their other events
         self.n_features_in_ = 1
@@ -198,7 +378,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             # featurizes the rank-1 rows the level head does)
             cfg = (type(self), tuple(self.feature_names_out_), self.log_counts,
                    self.min_confidence, getattr(self, "strict_below", 0.0),
-                   getattr(self, "title_filter_", "actors"))
+                   getattr(self, "title_filter_", "actors"), self.confidence_weighted)
             keys = [(cfg, id(cols["events"][i]), id(cols["title_events"][i]),
                      *(cols[c][i] for c in _ROW_FIELDS if c not in ("events", "title_events")))
                     for i in range(n_rows)]
@@ -229,17 +409,22 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         # models fitted before 0.4.0 dropped, for strict pairs, a headline event naming any
         # actor outside the pair (organisations too); kept for them as they were trained
         states_only = getattr(self, "title_filter_", "actors") == "states"
+        weighted = bool(getattr(self, "confidence_weighted", False))
+        shares = bool(getattr(self, "share_features", False))
         for i in todo:
             a, b = cols["actor_a"][i] or "", cols["actor_b"][i] or ""
             side = {a, b}
             strict = (cols["rank"][i] or 0) > 1 and float(cols["salience"][i] or 0) < strict_below
+            # an event with no state at all (no actor found) is the main story's: it counts for
+            # the main pair (rank 1, or 0: a labelled pair the ranking missed) only
+            secondary = (cols["rank"][i] or 0) > 1
             raw = cols["events"][i] or []
             events = kept.get(id(raw))
             if events is None:
                 events = kept[id(raw)] = [
                     e for e in raw if e.confidence >= self.min_confidence and not e.background
                 ]
-            counts: dict[int, int] = {}
+            counts: dict[int, float] = {}
             for e in events:
                 info = per_event.get(id(e), _UNSEEN)
                 if info is _UNSEEN:
@@ -248,19 +433,27 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                     if cl is _UNSEEN:
                         cl = columns[key] = _event_columns(key, tax, index)
                     info = per_event[id(e)] = (
-                        None if cl is None else (_states(e.source, e.target, e.location), *cl)
+                        None if cl is None or non_state_actor(e) is not None
+                        else (_states(e.source, e.target, e.location), *cl)
                     )
                 if info is None:
-                    continue  # not a signal of the taxonomy
+                    continue  # not a signal of the taxonomy, or a non-state actor's act
                 states, col, lead = info
                 if states and not states & side:
                     continue  # solely about other states
+                if secondary and not states:
+                    continue  # no actor: the main pair's, not a bystander's
                 if strict and not states <= side and _outside(e, side, states):
                     continue  # also about a state outside this secondary pair
-                counts[col] = counts.get(col, 0) + 1
+                c = e.confidence if weighted else 1.0
+                counts[col] = counts.get(col, 0) + c
                 if lead >= 0:
-                    counts[lead] = counts.get(lead, 0) + 1
+                    counts[lead] = counts.get(lead, 0) + c
             for e in cols["title_events"][i] or []:
+                if e.background or non_state_actor(e) is not None:
+                    continue
+                if secondary and not _states(e.source, e.target, e.location):
+                    continue
                 if strict and (
                     _outside(e, side) if states_only else
                     {x for x in (e.source, e.target, e.location) if x} - side
@@ -271,28 +464,33 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                     per_title[id(e)] = index[f"{e.signal}__title"] if act else -1
                 col = per_title[id(e)]
                 if col >= 0:
-                    counts[col] = counts.get(col, 0) + 1
+                    counts[col] = counts.get(col, 0) + (e.confidence if weighted else 1.0)
             pair_events = events_for_dyad(events, a, b)
             max_conf = max_coop = net = 0.0
-            cas = 0
+            cas = 0.0
+            link_conf = link_conflict = 0.0
             for e, direction in pair_events:
                 spec = tax.get(e.signal)
                 if spec is None or MODALITY_GROUPS.get(e.modality) != "act":
                     continue
+                c = e.confidence if weighted else 1.0
                 if direction != "pair":
                     fd = (spec.family, direction)
                     col = directed.get(fd, -1)
                     if col < 0:
                         col = directed[fd] = index[f"{spec.family}__{direction}"]
-                    counts[col] = counts.get(col, 0) + 1
-                w = spec.weight
+                    counts[col] = counts.get(col, 0) + c
+                w = spec.weight * c
                 if -w > max_conf:
                     max_conf = -w
                 if w > max_coop:
                     max_coop = w
                 net += w
-                if e.casualties and e.casualties > cas:
-                    cas = e.casualties
+                if e.casualties and math.log1p(e.casualties) * c > cas:
+                    cas = math.log1p(e.casualties) * c
+                if shares and e.modality in PRESENT_MODALITIES and links_pair(e, a, b):
+                    link_conf = max(link_conf, e.confidence)
+                    link_conflict = max(link_conflict, -spec.weight / 10.0 * e.confidence)
             f = out[i]
             for col, c in counts.items():
                 f[col] = c
@@ -301,9 +499,18 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             f[index["intensity__max_conflict"]] = max_conf / 10.0
             f[index["intensity__max_cooperation"]] = max_coop / 10.0
             f[index["intensity__net_weight"]] = math.copysign(math.log1p(abs(net)), net) / 3.0
-            f[index["casualties__log"]] = math.log1p(cas) / 3.0
-            f[index["events__n"]] = math.log1p(len(events))
-            f[index["events__n_pair"]] = math.log1p(len(pair_events))
+            f[index["casualties__log"]] = cas / 3.0
+            if weighted:
+                n_all = sum(e.confidence for e in events if non_state_actor(e) is None)
+                n_pair = sum(e.confidence for e, _ in pair_events)
+            else:
+                n_all, n_pair = len(events), len(pair_events)
+            f[index["events__n"]] = math.log1p(n_all)
+            f[index["events__n_pair"]] = math.log1p(n_pair)
+            if shares:
+                f[index["events__pair_share"]] = n_pair / n_all if n_all > 0 else 0.0
+                f[index["link__max_conf"]] = link_conf
+                f[index["link__max_conflict"]] = link_conflict
             f[index["dyad__salience"]] = float(cols["salience"][i] or 0.0)
             f[index["dyad__rank1"]] = 1.0 if cols["rank"][i] == 1 else 0.0
             f[index["dyad__cooccur_log"]] = math.log1p(float(cols["n_cooccur"][i] or 0))

@@ -48,6 +48,7 @@ __all__ = [
     "build_pipeline",
     "build_relevance_pipeline",
     "relevance_rows",
+    "firmly_linked_rows",
     "load_model",
     "save_model",
     "train",
@@ -98,6 +99,17 @@ class ModelParams:
     # 0.625 -> 0.891, qwk_rank1 0.7836 -> 0.7815, 1.0% of gold-pair articles turned away.
     relevance_threshold: float = 0.29
     relevance_C: float = 1.0
+    # the gate never turns away a pair with a current, confident (at the signal re-scorer's
+    # threshold) force or coercion event whose source and target are its two states: a
+    # two-line wire brief of fire between two armies is bilateral however few words it has
+    relevance_keep_linked: bool = True
+    # DyadFeaturizer: events count with their confidence; length-free pair-link features
+    confidence_weighted: bool = True
+    share_features: bool = True
+    # train on out-of-fold event confidences (the signal re-scorer refitted without each
+    # article, see tension.model._rescore) rather than the shipped re-scorer's, which are
+    # in-sample on the news it was fitted on: new articles get out-of-sample ones
+    crossfit_confidences: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -113,6 +125,13 @@ class ModelParams:
         return cls(**d)
 
 
+def _featurizer(p: ModelParams) -> Any:
+    from tension.model._features import DyadFeaturizer
+
+    return DyadFeaturizer(confidence_weighted=p.confidence_weighted,
+                          share_features=p.share_features)
+
+
 def build_pipeline(params: ModelParams | None = None) -> Any:
     """The unfitted scikit-learn pipeline for ``params``."""
     from sklearn.calibration import CalibratedClassifierCV
@@ -122,13 +141,12 @@ def build_pipeline(params: ModelParams | None = None) -> Any:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import MaxAbsScaler
 
-    from tension.model._features import DyadFeaturizer
 
     p = params or ModelParams()
     blocks: list[tuple[str, Any, Any]] = [
         (
             "signals",
-            Pipeline([("events", DyadFeaturizer()), ("scale", MaxAbsScaler())]),
+            Pipeline([("events", _featurizer(p)), ("scale", MaxAbsScaler())]),
             SIGNAL_COLUMNS,
         )
     ]
@@ -165,14 +183,13 @@ def build_relevance_pipeline(params: ModelParams | None = None) -> Any:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import MaxAbsScaler
 
-    from tension.model._features import DyadFeaturizer
 
     p = params or ModelParams()
     features = ColumnTransformer(
         [
             (
                 "signals",
-                Pipeline([("events", DyadFeaturizer()), ("scale", MaxAbsScaler())]),
+                Pipeline([("events", _featurizer(p)), ("scale", MaxAbsScaler())]),
                 SIGNAL_COLUMNS,
             ),
             (
@@ -243,11 +260,17 @@ class TensionModel:
         return np.asarray(proba[:, list(self.relevance.classes_).index(1)], dtype=float)
 
     def gated(self, rows: pd.DataFrame) -> np.ndarray:
-        """Which rank-1 rows the relevance gate turns away (all False when it is off)."""
-        threshold = self.params.relevance_threshold
+        """Which rank-1 rows the relevance gate turns away (all False when it is off); with
+        ``params.relevance_keep_linked`` never a row whose pair a confident current force or
+        coercion event links (:func:`firmly_linked_rows`)."""
+        params = self.params
+        threshold = params.relevance_threshold
         if self.relevance is None or threshold <= 0 or not len(rows):
             return np.zeros(len(rows), dtype=bool)
-        return self.p_bilateral(rows) < threshold
+        off = self.p_bilateral(rows) < threshold
+        if params.relevance_keep_linked and off.any():
+            off &= ~firmly_linked_rows(rows)
+        return off
 
     def level_from_proba(self, proba: np.ndarray) -> np.ndarray:
         if self.params.level_rule == "expected":
@@ -416,6 +439,25 @@ def relevance_rows(
     return pd.DataFrame(rows), np.asarray(y, dtype=int), np.asarray(index, dtype=int)
 
 
+def firmly_linked_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Per dyad row: does a confident current force/coercion event link its two states, in a
+    sentence naming both? (:func:`tension.model._features.firmly_linked` at the signal
+    re-scorer's threshold, with the row's ``sentence_states``.)"""
+    from tension.model._features import firmly_linked, signal_threshold
+
+    t = signal_threshold()
+    named = rows["sentence_states"] if "sentence_states" in rows else [None] * len(rows)
+    return np.array(
+        [
+            firmly_linked(ev or (), str(a or ""), str(b or ""), t, nm)
+            for ev, a, b, nm in zip(
+                rows["events"], rows["actor_a"], rows["actor_b"], named, strict=True
+            )
+        ],
+        dtype=bool,
+    )
+
+
 def fit_relevance(rows: pd.DataFrame, y: np.ndarray, params: ModelParams) -> Any:
     """The fitted gate, or None when the data lack one of the two classes."""
     if len(set(y.tolist())) < 2:
@@ -438,16 +480,22 @@ def train(
     from tension.model._score import analyse
 
     analyses = [analyse(it.article) for it in items]  # once, for both heads
+    crossfit = None
+    if params.confidence_weighted and params.crossfit_confidences:
+        from tension.model._rescore import crossfit_confidences
+
+        crossfit = crossfit_confidences(items, analyses)
     rows, y, _ = labelled_rows(items, analyses)
     if len(set(y)) < 2:
         raise ModelError("training data needs at least two different levels")
     pipe = build_pipeline(params).fit(rows, y)
     rel_rows, rel_y, _ = relevance_rows(items, analyses)
     relevance = fit_relevance(rel_rows, rel_y, params)
+    if crossfit is not None:
+        crossfit.restore()
     if relevance is None:
         logger.warning("no articles without a dyad in the training data: no relevance gate")
     from tension._version import __version__
-    from tension.model._features import DyadFeaturizer
 
     card = {
         "name": MODEL_NAME,
@@ -466,7 +514,9 @@ def train(
             "threshold": params.relevance_threshold,
         },
         "libraries": library_versions(),
-        "signal_features": [str(n) for n in DyadFeaturizer().fit(None).get_feature_names_out()],
+        "signal_features": [
+            str(n) for n in _featurizer(params).fit(None).get_feature_names_out()
+        ],
     }
     return TensionModel(pipe, card, relevance)
 
@@ -733,7 +783,9 @@ def verify_card(
     names = card.get("signal_features")
     if names is not None:
         have = list(DyadFeaturizer().fit(None).get_feature_names_out())
-        if list(names) != have:
+        # models fitted before the share features (or with them off) name the rest only
+        legacy = list(DyadFeaturizer(share_features=False).fit(None).get_feature_names_out())
+        if list(names) not in (have, legacy):
             raise ModelError(
                 f"{file_path}: the model's signal features differ from this package's taxonomy "
                 f"({len(names)} vs {len(have)} features); retrain it with this version"

@@ -84,6 +84,16 @@ def _pair_text(an: Analysis, a: str, b: str) -> str:
     )
 
 
+def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:
+    """{sentence index: the states it names} (by name, demonym or capital: a group's
+    operating state does not count, the group is not the state)."""
+    out: dict[int, set[str]] = {}
+    for m in an.mentions:
+        if m.kind == "state":
+            out.setdefault(m.sentence_index, set()).add(m.code)
+    return {i: frozenset(c) for i, c in out.items()}
+
+
 def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
     """The feature-layer row for the pair (a, b) of one analysed article."""
     from tension.model._dyads import dyad_key
@@ -101,6 +111,7 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
         "in_lead": getattr(dyad, "in_lead", False),
         "events": an.events,
         "title_events": an.title_events,
+        "sentence_states": _sentence_states(an),
         # rank 0: a labelled pair the ranking did not find (training); read like the main pair
         "text": _pair_text(an, a, b) if getattr(dyad, "rank", 0) > 1 else _dyad_text(an.article),
     }
@@ -126,24 +137,20 @@ def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
     ]
 
 
-def _evidence(events: Sequence[Event], a: str, b: str) -> tuple[dict[str, int], list[dict]]:
-    from tension.model._features import events_for_dyad
+def _evidence(
+    events: Sequence[Event], a: str, b: str, threshold: float | None = None
+) -> tuple[dict[str, int], list[dict]]:
+    """The contract's ``signals`` counts and ``evidence`` list of the pair (a, b): only the
+    events the model counts as reported (:func:`tension.model._features.contract_events`:
+    current, asserted or claimed, at or above the signal threshold, source and target the
+    pair's two states), strongest first by confidence x |prior weight|, then text order."""
+    from tension.model._features import contract_events
 
-    pair = events_for_dyad(events, a, b)
+    kept, _ = contract_events(events, a, b, threshold)
     counts: dict[str, int] = {}
-    for e, _ in pair:
-        if e.modality in ("asserted", "claimed"):
-            counts[e.signal] = counts.get(e.signal, 0) + 1
-    # strongest first: asserted over the rest, then by |prior weight|, then text order
-    ranked = sorted(
-        pair,
-        key=lambda t: (
-            t[0].modality not in ("asserted", "claimed"),
-            -abs(t[0].weight),
-            -t[0].confidence,
-            t[0].start,
-        ),
-    )
+    for e in kept:
+        counts[e.signal] = counts.get(e.signal, 0) + 1
+    ranked = sorted(kept, key=lambda e: (-e.confidence * abs(e.weight), -e.confidence, e.start))
     evidence = [
         {
             "signal": e.signal,
@@ -155,8 +162,9 @@ def _evidence(events: Sequence[Event], a: str, b: str) -> tuple[dict[str, int], 
             "end": e.sentence_end,
             "trigger_start": e.start,
             "trigger_end": e.end,
+            "confidence": round(float(e.confidence), 3),
         }
-        for e, _ in ranked[:EVIDENCE_MAX]
+        for e in ranked[:EVIDENCE_MAX]
     ]
     return counts, evidence
 
@@ -204,11 +212,14 @@ def _contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[di
             feats.append(r)
             rows.append({})
     if feats:
+        from tension.model._features import signal_threshold
+
         proba = model.predict_proba(pd.DataFrame(feats, columns=list(feats[0])))
         by_id = {an.article.id: an for an in analyses}
+        threshold = signal_threshold()
         for k, (r, p) in enumerate(zip(feats, proba, strict=True)):
             an = by_id[r["article_id"]]
-            counts, evidence = _evidence(an.events, r["actor_a"], r["actor_b"])
+            counts, evidence = _evidence(an.events, r["actor_a"], r["actor_b"], threshold)
             expected = float(np.dot(p, np.arange(5)))
             rows[owner[k]] = {
                 "article_id": r["article_id"],

@@ -1,0 +1,196 @@
+"""Reading real reporting: acts in the words news uses, who acts (states, groups, coalitions)
+and when (current vs background). Every sentence is our own writing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tension._types import Article, Event
+from tension.extract._signals import extract_signals
+from tension.extract._taxonomy import load_cues
+
+_FORCE = {"military_strike", "armed_clash"}
+
+
+def _events(text: str, date: str | None = None, title: str | None = None) -> list[Event]:
+    if date is None and title is None:
+        return extract_signals(text)
+    return extract_signals(Article(id="t", text=text, raw_text=text, date=date, title=title))
+
+
+def _pairs(events: list[Event], signals: set[str]) -> set[tuple[str | None, str | None]]:
+    return {(e.source, e.target) for e in events if e.signal in signals}
+
+
+# sentence, signals of which one must fire (empty: none of the forbidden may), source, target,
+# signals that must NOT fire
+ACTS = [
+    # ceasefire violations are force, never a ceasefire or an agreement
+    ("Nepalese troops violated the ceasefire by resorting to unprovoked firing at an Indian "
+     "post on Monday.", _FORCE, "NPL", "IND", {"ceasefire", "agreement"}),
+    ("Chinese soldiers breached the truce by firing mortar shells at Indian positions.",
+     _FORCE, "CHN", "IND", {"ceasefire", "agreement"}),
+    ("India accused Pakistan of violating the 2003 ceasefire agreement.", {"armed_clash"},
+     "PAK", "IND", {"ceasefire", "agreement"}),
+    ("Thai rangers violated the truce with heavy shelling on Cambodian villages.",
+     _FORCE, "THA", "KHM", {"ceasefire"}),
+    # firing and shelling in the words of border reporting
+    ("Armenian troops resorted to firing on forward posts of Azerbaijan.", _FORCE, "ARM",
+     "AZE", set()),
+    ("Georgian police opened fire on a Russian patrol near the boundary.", _FORCE, "GEO",
+     "RUS", set()),
+    ("Sudanese artillery started heavy shelling on Ethiopian villages.", _FORCE, "SDN", "ETH",
+     set()),
+    ("Kyrgyz and Tajik border guards exchanged gunfire near the disputed canal.",
+     {"armed_clash"}, "KGZ", "TJK", set()),
+    # passive voice: the agent after "by" acts on the subject
+    ("A Laotian patrol was shot at by Vietnamese border troops on Friday.", _FORCE, "VNM",
+     "LAO", set()),
+    ("Two Peruvian soldiers were killed by Chilean fire near the frontier.", {"casualties"},
+     "CHL", "PER", set()),
+    # demands, refusals, material help, extradition, apology
+    ("Egypt continued to send arms to Libya despite the embargo.", {"aid"}, "EGY", "LBY",
+     set()),
+    ("Kenya refused to deploy peacekeepers to Somalia.", {"accusation"}, "KEN", "SOM", set()),
+    ("Japan apologized to Korea for the remarks.", {"unity_pledge"}, "JPN", "KOR",
+     {"accusation"}),
+    ("Spain extradited three suspects to Morocco on Thursday.", {"aid"}, "ESP", "MAR", set()),
+    ("Ukraine demanded the extradition of the suspects from Belarus.", {"accusation"}, "UKR",
+     "BLR", set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "fire", "source", "target", "forbid"), ACTS)
+def test_acts_in_news_words(sentence, fire, source, target, forbid):
+    events = _events(sentence)
+    assert (source, target) in _pairs(events, fire), [
+        (e.signal, e.source, e.target) for e in events]
+    assert not [e for e in events if e.signal in forbid]
+
+
+# must not fire force (or anything of the listed signals)
+QUIET = [
+    ("The striker opened fire from distance and scored against Ghana.", _FORCE),
+    ("India and Pakistan agreed to a ceasefire along the frontier.", {"armed_clash"}),
+    ("The firm fired its chief executive after the audit in Kenya.", _FORCE),
+    ("Colombia and Venezuela signed a trade agreement in Bogota.", {"armed_clash"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "forbid"), QUIET)
+def test_must_not_fire(sentence, forbid):
+    events = _events(sentence)
+    assert not [e for e in events if e.signal in forbid], [(e.signal, e.trigger) for e in events]
+
+
+# Agency: who acts. sentence, signals, the (source, target) pairs that must be there, the pairs
+# that must NOT be there
+AGENCY = [
+    # coordinated subjects act together on the object; never the partners as a pair
+    ("The UK and US launched a series of air strikes on Iraq.", _FORCE,
+     {("GBR", "IRQ"), ("USA", "IRQ")}, {("GBR", "USA"), ("USA", "GBR")}),
+    ("Syria condemned the surprise attack by Egyptian and Jordanian forces on Israel.", _FORCE,
+     {("EGY", "ISR"), ("JOR", "ISR")}, {("EGY", "JOR"), ("EGY", "SYR")}),
+    # coordinated objects
+    ("Israel accused Egypt and Syria of arming the guerrillas.", {"accusation"},
+     {("ISR", "EGY"), ("ISR", "SYR")}, {("SYR", "EGY"), ("EGY", "SYR")}),
+    # the two sides of a mutual act stay the pair
+    ("Bangladeshi and Myanmar militaries exchanged gunfire on the border.", {"armed_clash"},
+     {("BGD", "MMR")}, set()),
+    # "X condemned the attack by Y": Y is the attack's agent, X condemns Y
+    ("Iran condemned the attack by Israel.", {"accusation"}, {("IRN", "ISR")},
+     {("ISR", "IRN")}),
+    # the dead are the target
+    ("Four US servicemen were killed by a roadside bomb outside Basra.", {"casualties"},
+     {(None, "USA")}, {("USA", "IRQ"), ("USA", None)}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signals", "want", "never"), AGENCY)
+def test_agency(sentence, signals, want, never):
+    got = _pairs(_events(sentence), signals)
+    assert want <= got, got
+    assert not (never & got), got
+
+
+def test_mediators_are_third_parties_not_a_pair():
+    ev = [e for e in _events("The talks were mediated by the US, Argentina, Brazil and Chile.")
+          if e.signal == "mediation_offer"]
+    assert ev and set(ev[0].third_parties) == {"USA", "ARG", "BRA", "CHL"}
+    assert (ev[0].source, ev[0].target) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        # a named group's violence inside a state: not the article's pair
+        ("Iran and Iraq traded accusations on Monday. A suicide attack by the Pakistani Taliban "
+         "killed nine soldiers at a checkpoint in Bannu.", 1),
+        ("Cameroon and Nigeria held talks on Monday. Twenty people were killed by Boko Haram "
+         "insurgents in Borno state.", 1),
+        # unnamed militants: the country the shells came from is not the attacker
+        ("Militants fired mortar shells from Afghanistan into Pakistani territory.", 0),
+    ],
+)
+def test_non_state_violence_is_not_bilateral(text, index):
+    last = [e for e in _events(text) if e.sentence_index == index]
+    force = [e for e in last if e.signal in _FORCE | {"casualties", "sovereignty_violation"}]
+    assert force
+    for e in force:
+        assert e.source is None or e.source.startswith("G:"), (e.signal, e.source, e.target)
+        assert not (e.source in ("AFG", "IRN", "IRQ", "CMR", "NGA") and e.target in (
+            "PAK", "IRN", "IRQ", "CMR", "NGA"))
+
+
+def test_state_striking_a_group_on_another_states_soil_is_bilateral():
+    ev = [e for e in _events("Iranian jets struck Jaish al-Adl bases inside Pakistan.")
+          if e.signal == "military_strike"]
+    assert ev and (ev[0].source, ev[0].target) == ("IRN", "PAK")
+
+
+def test_unnamed_actor_sentence_still_borrows_the_pair():
+    text = "India and Pakistan traded accusations on Monday. Shelling resumed overnight."
+    ev = [e for e in _events(text) if e.sentence_index == 1 and e.signal in _FORCE]
+    assert ev and {ev[0].source, ev[0].target} == {"IND", "PAK"}
+
+
+# Time: sentence, article date, title, background?, reason (prefix)
+TIME = [
+    ("India on Wednesday marked the first anniversary of the Balakot strikes on Pakistan.",
+     "2020-02-26", None, True, "anniversary"),
+    ("Indian jets struck Pakistan on 26 February 2019.", "2020-02-26", None, True,
+     "date 2019-02-26"),
+    ("Indian jets struck Pakistan in 2019.", "2020-06-01", None, True, "year 2019"),
+    ("Indian jets struck Pakistan last year.", "2020-06-01", None, True, "last year"),
+    ("India and Pakistan fought a war in 1971 that killed thousands.", "2020-06-01", None, True,
+     "year 1971"),
+    ("Indian jets struck Pakistan years ago.", "2020-06-01", None, True, "history"),
+    ("Veterans laid wreaths at a memorial to the soldiers killed by Pakistani shelling.",
+     "2020-06-01", None, True, "memorial"),
+    ("Indian jets struck Pakistan in February.", "2020-06-01", "Explainer: the Kashmir dispute",
+     True, "explainer"),
+    # current: must NOT be background
+    ("Indian jets struck Pakistan on Tuesday.", "2020-06-01", None, False, ""),
+    ("Indian jets struck Pakistan on 30 May 2020.", "2020-06-01", None, False, ""),
+    ("Pakistan violated the 2003 ceasefire by firing at Indian posts.", "2020-06-01", None,
+     False, ""),
+]
+
+
+@pytest.mark.parametrize(("sentence", "date", "title", "background", "reason"), TIME)
+def test_time_relative_to_the_article(sentence, date, title, background, reason):
+    ev = [e for e in _events(sentence, date=date, title=title)
+          if e.signal in _FORCE | {"casualties"}]
+    assert ev, sentence
+    assert all(e.background is background for e in ev)
+    assert all(e.time.startswith(reason) if reason else e.time == "" for e in ev)
+
+
+def test_derived_cameo_table_loads_and_adds_phrases():
+    cues = load_cues()
+    phrases = {c.phrase: c for c in cues if c.kind in ("trigger", "shadow")}
+    assert phrases["violated the ceasefire"].name == "armed_clash"
+    assert phrases["violated the ceasefire"].kind == "shadow"
+    assert any(c.kind == "trigger" and c.name == "aid" and c.phrase.startswith("extradit")
+               for c in cues)

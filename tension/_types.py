@@ -61,8 +61,10 @@ LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
 # The scoring contract: one row per (article, dyad). Python (tension.score), the CLI, the mlflow
 # pyfunc model and Spark all return exactly these columns in this order. An article with no
 # interstate pair gives one row with dyad "" and reason "no_dyad"; scores are then empty (NaN).
-# `signals` maps signal name -> count of asserted/claimed events (a JSON object in CSV output);
-# `evidence` is a list of the top events (signal, source, target, modality, sentence, start, end).
+# `signals` maps signal name -> count of the events the model keeps for the pair (current,
+# asserted or claimed, confident, between the pair's states; a JSON object in CSV output);
+# `evidence` lists the top kept events by confidence x |weight| (signal, source, target,
+# modality, confidence, sentence, start, end).
 SCORE_COLUMNS: tuple[str, ...] = (
     "article_id",
     "dyad",

@@ -14,6 +14,17 @@ Patterns before the verb (they need a parse) and bare prepositions are skipped. 
 cues.tsv already lists (any kind) are left to the hand-written table. Ceasefire violations
 (CAMEO 196) are written as named shadows: they fire their signal and silence the cues they
 overlap ("violated" as a sovereignty violation, "ceasefire" as a ceasefire).
+
+Attested patterns only (data-driven, done here and not by hand): the expansion yields about
+11,000 phrases, of which some 300 ever occur in real text; each one costs the signal layer's
+automaton nodes (scan time) whether it matches or not. A phrase is kept when its pattern-object
+(the same CAMEO pattern and object, any verb form or article: "shelled the village" keeps
+"shelling the village") occurs at least once on word boundaries in the shared real-text corpora
+(``CORPORA``: the labelled news set, WCEP, ACLED notes, ICBe crisis summaries and sentences).
+This also drops PETRARCH stem fragments ("regret an offenc"), which never end on a word
+boundary. ``--all`` writes the unpruned table. The evaluation sets are drawn from the same
+corpora, so they cannot show what the prune costs on unseen text: the phrases dropped are
+listed with ``--show-dropped``.
 """
 
 from __future__ import annotations
@@ -21,9 +32,13 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+import ahocorasick
 
 ROOT = Path(__file__).resolve().parents[1]
 DICT = Path("data/external/petrarch2_dictionaries/CAMEO.2.0.txt")
@@ -48,6 +63,19 @@ SKIP_VERBS = {"SNIPE"}  # "snipe at" is also a verbal jab
 SHADOW_CODES = {"196"}
 DETS = ("", "the ", "a ", "an ")
 MAX_EXPANSION = 60
+# real text the prune counts phrases on (relative to --shared): (path, format, text fields)
+CORPORA = (
+    ("data/news/train.jsonl", "jsonl", ("title", "text")),
+    ("data/external/wikipedia_current_events_categorized/wcep_categorized_events.jsonl",
+     "jsonl", ("text", "summary", "title", "headline")),
+    ("data/external/acled_asia_2015/acled.csv", "csv", ("NOTES",)),
+    ("data/external/icbe_crisis_events/icb_crisis_summaries_20150604.csv", "csv",
+     ("background", "text")),
+    ("data/external/icbe_crisis_events/icbe_events_agreed_wide_filtered_train.csv", "csv",
+     ("sentence_span_text",)),
+    ("data/external/icbe_crisis_events/icbe_events_agreed_wide_filtered_valid.csv", "csv",
+     ("sentence_span_text",)),
+)
 _PATTERN = re.compile(r"^-\s+\*\s+(?P<obj>[^\[]*?)\s*\[(?P<code>[0-9]+)(?::[0-9]+)?\]"
                       r"\s*(?:#\s*(?P<verbs>.*))?$")
 _ITEM = re.compile(r"\{[^}]*\}|\([^)]*\)|\S+")
@@ -153,10 +181,11 @@ def signal_of(code: str, by_code: dict[str, str]) -> str | None:
     return None
 
 
-def derive(text: str, by_code: dict[str, str]) -> Iterator[tuple[str, str, str, str]]:
-    """(kind, signal, phrase, code) rows."""
+def derive(text: str, by_code: dict[str, str]) -> Iterator[tuple[str, str, str, str, str]]:
+    """(kind, signal, phrase, code, group) rows; a group is one pattern-object (or one bare
+    verb) in all its verb forms and articles."""
     synsets, blocks = parse(text)
-    for b in blocks:
+    for bi, b in enumerate(blocks):
         verbs = b["verbs"]
         if b["name"] in VERB_BLOCKS:
             sig = signal_of(VERB_BLOCKS[b["name"]], by_code)
@@ -164,8 +193,8 @@ def derive(text: str, by_code: dict[str, str]) -> Iterator[tuple[str, str, str, 
                 if own or name in SKIP_VERBS or sig is None:
                     continue  # a verb with its own code is another act ("gun down")
                 for f in vforms:
-                    yield "trigger", sig, f, VERB_BLOCKS[b["name"]]
-        for p in b["patterns"]:
+                    yield "trigger", sig, f, VERB_BLOCKS[b["name"]], f"{bi}:{name}"
+        for pi, p in enumerate(b["patterns"]):
             sig = signal_of(p["code"], by_code)
             if sig is None or not p["obj"] or not block_ok(p["code"], b["name"]):
                 continue
@@ -195,13 +224,54 @@ def derive(text: str, by_code: dict[str, str]) -> Iterator[tuple[str, str, str, 
                         if d and d != "the " and (o.endswith("s") or (d == "an ") != (
                                 o[0] in "aeiou")):
                             continue  # "a truce", "an attack"; no article before plurals
-                        yield kind, sig, f"{f} {d}{o}", p["code"]
+                        yield kind, sig, f"{f} {d}{o}", p["code"], f"{bi}:{pi}:{o}"
+
+
+def corpus_texts(shared: Path) -> Iterator[str]:
+    """The texts of ``CORPORA`` (a missing corpus is skipped with a warning)."""
+    csv.field_size_limit(1 << 30)
+    for rel, fmt, fields in CORPORA:
+        path = shared / rel
+        if not path.is_file():
+            print(f"warning: corpus {path} missing; the prune keeps less", file=sys.stderr)
+            continue
+        # the ICBe summaries are Latin-1; a stray byte elsewhere must not stop the build
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            if fmt == "jsonl":
+                for line in fh:
+                    rec = json.loads(line)
+                    yield "\n".join(str(rec.get(k) or "") for k in fields)
+            else:
+                for row in csv.DictReader(fh):
+                    yield "\n".join(row.get(k) or "" for k in fields)
+
+
+def attested(shared: Path, phrases: set[str]) -> set[str]:
+    """The phrases that occur at least once, lowercased, on word boundaries, in CORPORA."""
+    auto = ahocorasick.Automaton()
+    for p in phrases:
+        auto.add_word(p, p)
+    auto.make_automaton()
+    seen: set[str] = set()
+    for text in corpus_texts(shared):
+        low = text.lower()
+        for end, p in auto.iter(low):
+            i = end - len(p) + 1
+            if p in seen or (i > 0 and (low[i - 1].isalnum() or low[i - 1] == "-")) or (
+                    end + 1 < len(low) and low[end + 1].isalnum()):
+                continue
+            seen.add(p)
+    return seen
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--out", type=Path, default=ROOT / "tension" / "data")
+    ap.add_argument("--all", action="store_true",
+                    help="write every derived phrase (no prune to attested patterns)")
+    ap.add_argument("--show-dropped", action="store_true",
+                    help="print the phrases the prune drops")
     args = ap.parse_args()
     by_code: dict[str, str] = {}
     with (ROOT / "tension" / "data" / "signals.csv").open(encoding="utf-8") as fh:
@@ -215,15 +285,30 @@ def main() -> None:
             hand.add(line.split("\t")[2].rstrip("*"))
     text = (args.shared / DICT).read_text(encoding="utf-8", errors="replace")
     rows: dict[tuple[str, str], tuple[str, str]] = {}
-    for kind, sig, phrase, code in derive(text, by_code):
+    groups: dict[str, set[str]] = {}  # phrase -> the pattern-objects it comes from
+    members: dict[str, list[str]] = {}  # pattern-object -> its phrases
+    for kind, sig, phrase, code, group in derive(text, by_code):
         phrase = " ".join(phrase.split())
+        members.setdefault(group, []).append(phrase)
         if phrase in hand or not re.fullmatch(r"[a-z][a-z' -]*[a-z]", phrase):
             continue
         if " " not in phrase and kind == "trigger" and code not in {"190", "063", "055"}:
             continue
+        groups.setdefault(phrase, set()).add(group)
         old = rows.get((phrase, kind))
         if old is None or (old[0] != sig and kind == "shadow"):
             rows[(phrase, kind)] = (sig, code)
+    derived = len({p for p, _ in rows})
+    if not args.all:
+        found = attested(args.shared, set(members_p for m in members.values()
+                                           for members_p in m))
+        live = {g for g, ps in members.items() if any(p in found for p in ps)}
+        dropped = sorted({p for p, _ in rows if not groups[p] & live})
+        rows = {k: v for k, v in rows.items() if groups[k[0]] & live}
+        print(f"prune: {len(dropped)} of {derived} phrases belong to no pattern-object seen in "
+              f"the corpora; {len(found)} phrases seen")
+        if args.show_dropped:
+            print("\n".join(dropped))
     # one signal per phrase (the first derived)
     seen: set[str] = set()
     out = args.out / "cues_cameo.tsv"

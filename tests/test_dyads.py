@@ -74,3 +74,17 @@ def test_dyad_rate_on_labelled_news(shared_dir) -> None:
         n += 1
         hit += bool(ds) and ds[0].dyad == dyad_key(*rec["dyad"])
     assert hit / n >= 0.9
+
+
+def test_venue_and_mediator_do_not_link_to_a_side() -> None:
+    def ev(signal: str, loc: str | None, third: tuple[str, ...] = ()) -> Event:
+        return Event("t", signal, "verbal_cooperation", "USA", "PRK", location=loc,
+                     third_parties=third)
+
+    text = "The United States and North Korea held talks in Vietnam. Vietnam hosted the summit."
+    ds = _dyads(text, events=(ev("talks", "VNM"), ev("mediation_offer", None, ("VNM",))))
+    # the venue and the go-between gain nothing from the meeting: only the pair does
+    assert ds[0].dyad == "PRK-USA"
+    bare = {d.dyad: d for d in _dyads(text)}
+    got = {d.dyad: d for d in ds}
+    assert got["USA-VNM"].salience <= bare["USA-VNM"].salience + 1e-9

@@ -194,3 +194,70 @@ def test_derived_cameo_table_loads_and_adds_phrases():
     assert phrases["violated the ceasefire"].kind == "shadow"
     assert any(c.kind == "trigger" and c.name == "aid" and c.phrase.startswith("extradit")
                for c in cues)
+
+
+# ---- attribution and time: causes of hard negatives passing as bilateral news
+
+
+@pytest.mark.parametrize("title", [
+    "Nation marks 30th anniversary of the border war",
+    "Veterans commemorate the battle of the northern pass",
+    "The Ruritanian War of 1931 was a short conflict between two neighbours",
+    "City celebrates 25 years of its victory over the invaders",
+    "The famous raid completed two years on Friday",
+])
+def test_retrospective_headline_makes_the_article_history(title):
+    ev = _events("Indian jets struck Pakistani positions near the line of control, killing "
+                 "12 soldiers.", date="2024-03-01", title=title)
+    ev = [e for e in ev if e.signal in _FORCE | {"casualties"}]
+    assert ev and all(e.background and e.time == "explainer" for e in ev)
+
+
+def test_news_headline_is_not_a_retrospective():
+    ev = _events("Indian jets struck Pakistani positions near the line of control.",
+                 date="2024-03-01", title="India strikes Pakistani posts; five-year plan halted")
+    assert any(e.signal in _FORCE and not e.background for e in ev)
+
+
+def test_talks_venue_is_not_the_other_side():
+    ev = _events("Colombia and Venezuela resumed talks in Mexico City on Monday.")
+    assert ("COL", "VEN") in _pairs(ev, {"talks"})
+    assert not any("MEX" in (e.source, e.target) for e in ev if e.signal == "talks")
+
+
+@pytest.mark.parametrize(("sentence", "source", "target"), [
+    ("Turkey shot down a Russian warplane on the Syrian border on Tuesday.", "TUR", "RUS"),
+    ("Iran fired missiles at US bases in Iraq on Wednesday.", "IRN", "USA"),
+    ("Israel struck Hezbollah positions in Lebanon on Sunday.", "ISR", "LBN"),
+    ("Indian troops fired across the border with Pakistan on Monday.", "IND", "PAK"),
+])
+def test_direct_object_before_the_place_is_the_target(sentence, source, target):
+    assert (source, target) in _pairs(_events(sentence), _FORCE)
+
+
+@pytest.mark.parametrize("text", [
+    "Jordanian soldiers killed five drug smugglers on the border with Syria on Sunday.",
+    "Mali and Niger held talks last month. The death toll from Tuesday's ambush on Nigerien "
+    "troops near the border with Mali rose to 20.",
+    "Islamic State claimed an attack on Nigerien soldiers on Tuesday.",
+])
+def test_group_violence_near_a_border_is_no_state_pair(text):
+    ev = [e for e in _events(text) if e.signal in _FORCE | {"casualties"}]
+    assert not any({e.source, e.target} in ({"JOR", "SYR"}, {"MLI", "NER"}) for e in ev)
+
+
+def test_sports_vocabulary_fires_nothing():
+    ev = _events("India beat Pakistan by five wickets in a tense tournament match on Sunday, "
+                 "and the goalkeeper was injured in a clash with a striker.")
+    assert not [e for e in ev if e.signal in _FORCE | {"casualties", "accusation"}]
+
+
+def test_background_date_carries_over_the_paragraph():
+    text = ("In 1999 the two armies fought a war in the hills. Pakistani troops had occupied the "
+            "heights. Indian troops shelled Pakistani posts and recaptured the area.\n"
+            "On Monday, Indian troops fired at Pakistani posts.")
+    ev = [e for e in _events(text, date="2024-01-01") if e.signal in _FORCE]
+    old = [e for e in ev if "recaptured" in e.sentence]
+    new = [e for e in ev if "On Monday" in e.sentence]
+    assert old and all(e.background and e.time == "year 1999" for e in old)
+    assert new and not any(e.background for e in new)

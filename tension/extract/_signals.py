@@ -419,6 +419,9 @@ _UNNAMED = "G:unnamed"  # the actor code of unnamed non-state agents ("militants
 # Signals of two sides acting together: "X and Y signed" is the pair X-Y, not two acts on a third.
 _MUTUAL = frozenset({"armed_clash", "talks", "unity_pledge", "agreement", "ceasefire",
                      "ties_restored"})
+# Meetings and their outcomes: the place they are held in ("talks in Mexico City", "signed in
+# Beijing") is a venue, never the other side.
+_VENUE = _MUTUAL - {"armed_clash"}
 _COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", the", "as well as",
                          "as well as the", "or"})
 # what may stand between a trigger and "by X" when X is the trigger's own agent: nothing ("struck
@@ -453,10 +456,24 @@ _EXPLAINER = ("explainer", "backgrounder", "timeline:", "timeline of", "a brief 
               "what we know about", "a look back")
 
 
+# a headline that looks back: an anniversary or commemoration, "marks/celebrates/completes N
+# years", a "one-year completion", a "victory day", or a war told in the past tense ("the X War
+# (of 1962) was ..."): the article is a retrospective, its acts are history
+_RETROSPECTIVE_TITLE = re.compile(
+    r"\b(?:anniversar|commemorat|victory day\b|armistice day\b)"
+    r"|\b(?:celebrat|mark|complet)\w*\s+(?:\w+\s+){0,2}?(?:\d+|one|two|three|four|five|ten|"
+    r"fifty|\w+ty)(?:st|nd|rd|th)?[- ]years?\b(?!\s+(?:old|jail|prison|sentence|term|deal|plan))"
+    r"|\b(?:one|two|three|\d+)[- ]years?[- ]completion\b"
+    r"|\b(?:war|conflict|battle|invasion)(?:\s+of\s+(?:1[89]|20)\d\d)?\s+was\s+(?:a|an|the|one)\b"
+)
+
+
 def _is_explainer(art: Article) -> bool:
-    """An explainer or backgrounder (by its title): what it tells is background."""
+    """An explainer, backgrounder or retrospective (by its title): what it tells is
+    background."""
     title = (art.title or "").lower()
-    return bool(title) and any(w in title for w in _EXPLAINER)
+    return bool(title) and (any(w in title for w in _EXPLAINER)
+                            or _RETROSPECTIVE_TITLE.search(title) is not None)
 
 
 def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
@@ -494,6 +511,43 @@ def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
             gap = low[hit.end:s]
             if "by" in gap and _AGENT.match(gap):
                 return True
+    return False
+
+
+_CAUSE = re.compile(r"\b(?:over|amid|because of|in protest (?:at|against))\s")
+_BORDER_WITH = ("border with", "border with the", "frontier with", "frontier with the")
+
+
+def _landmarks(low: str, sent: _Sent) -> set[str]:
+    """States the sentence names only as a landmark ("near the border with Mali"): where, not
+    who; the article's pair never fills a side of an act with one of them."""
+    out: set[str] = set()
+    named: set[str] = set()
+    for m in sent.states:
+        pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
+        (out if _is_landmark(pre) else named).add(m.code)
+    return out - named
+
+
+def _is_landmark(pre: str) -> bool:
+    """Is the mention after ``pre`` (the text just before it) a landmark: "near the border
+    with" it, not "across the border with" it (fire that crosses lands in it)?"""
+    pre = pre.rstrip()
+    return pre.endswith(_BORDER_WITH) and "across" not in pre and "cross-" not in pre
+
+
+def _names_a_group(m: Mention, nonstate: list[tuple[int, int]]) -> bool:
+    """Is the state mention ``m`` the adjective of an unnamed group right after it ("Ugandan
+    rebels", "Pakistani militants")?"""
+    return any(0 < s - m.clean_end <= 1 for s, _ in nonstate)
+
+
+def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
+    """Does an unnamed non-state word ("smugglers", "militants") stand between the trigger and
+    the mention ``m`` (within 40 characters of the trigger): the act's object is the group?"""
+    for s, e in sent.nonstate:
+        if hit.end <= s and e <= m.clean_start and s - hit.end <= 40:
+            return True
     return False
 
 
@@ -537,14 +591,18 @@ def _attribute(
             break
     agents = _chain(low, after, agent_i, 1) if agent is not None else []
     origin: set[int] = set()
+    loc_m: Mention | None = None
     for m in after:
         if m is agent or id(m) in brokers:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
         if pre.rstrip().endswith(("from", "from the")):
             origin.add(id(m))  # "fired from Afghanistan": where the fire came from
+        elif _is_landmark(pre):
+            origin.add(id(m))  # "near the border with Mali": a landmark, not a side
         elif location is None and _LOC.search(pre):
             location = m.code
+            loc_m = m
             if m.kind == "group":
                 location = None
     skip = {id(m) for m in agents} | brokers | origin
@@ -587,12 +645,33 @@ def _attribute(
     if sent.nonstate and _nonstate_agent(low, sent, hit, cs, ce, agent or cand):
         source = _UNNAMED
         more = []
+    if sig in _VENUE and loc_m is not None:
+        skip.add(id(loc_m))  # a venue
     if location and location != source and sig in _TARGET_IS_LOCATION:
+        # the place an act of force lands is its target, unless a state is named as its
+        # direct object first ("shot down a Russian jet on the Syrian border": Russia)
         target = location
+        for m in after:
+            if m is loc_m or m.clean_start > (loc_m.clean_start if loc_m else ce):
+                break
+            if id(m) not in skip and m.code != source and m.kind == "state":
+                target = m.code
+                break
     if target is None:
         for k, m in enumerate(after):
             if id(m) in skip or m.code == source:
                 continue
+            if sig not in _TARGET_IS_LOCATION and _CAUSE.search(low, hit.end, m.clean_start):
+                # "recalled its envoy over the decision to let Taiwan open an office": a state
+                # in the cause of a diplomatic move is what it is about, not whom it targets
+                break
+            if sig in _TARGET_IS_LOCATION and m.kind == "state" and source is not None \
+                    and _nonstate_object(sent, hit, m):
+                # "killed 27 smugglers on the border with Syria": the dead are the group's,
+                # the state is where; a group on another state's soil ("in Syria") is that
+                # state's (handled as the location above)
+                target = _UNNAMED
+                break
             target = m.code
             if m.kind == "group" and sig in _TARGET_IS_LOCATION and m.state \
                     and source is not None and m.state != source and source[:2] != "G:":
@@ -602,7 +681,7 @@ def _attribute(
                 objs = _chain(low, after, k, 1)
                 more.extend((source, x.code) for x in objs[1:] if id(x) not in skip)
             break
-    if target is None and location and location != source:
+    if target is None and location and location != source and sig not in _VENUE:
         target = location
     if target is None and source is not None:
         for m in reversed(before):
@@ -716,6 +795,24 @@ def _days(y: int, m: int, d: int) -> int:
         return _dt.date(y, m, d).toordinal()
     except ValueError:
         return _dt.date(y, m, 1).toordinal()
+
+
+def _carry_date(
+    low: str, span: tuple[int, int], ref_year: int | None,
+    ref_date: tuple[int, int, int] | None, carry: str,
+) -> str:
+    """The date a sentence with no trigger passes on to the next ones of its paragraph: its
+    own when it is dated background ("In 1999, ..."), none when it is dated otherwise or says
+    "today" & co., else the one it got."""
+    s, e = span
+    if _YEAR.search(low, s, e) is None:
+        seg = low[s:e]
+        return "" if any(w in seg for w in _CURRENT) else carry
+    st = _Sent(-1, s, e, [], [], "", [], [], [])
+    seg = low[s:e]
+    st.current = any(w in seg for w in _CURRENT)
+    why = _background_reason(low, st, ref_year, ref_date)
+    return why if why.startswith(("date ", "year ")) else ""
 
 
 def _background_reason(
@@ -859,7 +956,11 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
         if i >= 0:
+            if m.kind == "state" and i in nonstate and _names_a_group(m, nonstate[i]):
+                continue  # "Ugandan rebels": the rebels' origin, not the state acting
             by_sent.setdefault(i, []).append(m)
+    if nonstate:
+        mentions = [m for ms_i in by_sent.values() for m in ms_i]
     # only sentences with a trigger that may fire get a _Sent: the other cues matter only
     # beside such a trigger
     sents: dict[int, _Sent] = {}
@@ -914,14 +1015,28 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
     no_mentions: list[Mention] = []
     last_force: Event | None = None
     out: list[Event] = []
+    carry = ""  # the date of the last dated background sentence of this paragraph
     for i in range(len(spans)):
         ms = by_sent.get(i, no_mentions)
         st = sents.get(i)
+        if i and "\n" in text[spans[i - 1][1]:spans[i][0]]:
+            carry = ""  # a new paragraph
         if st is None:
             if ms:  # with no mentions and no events the pair stays
                 pair = _update_pair(pair, ms)
+            if not explainer:
+                carry = _carry_date(low, spans[i], ref_year, ref_date, carry)
             continue
         when = "explainer" if explainer else _background_reason(low, st, ref_year, ref_date)
+        if not explainer:
+            own = when
+            if not when and carry and not st.current and not _YEAR.search(
+                    low, st.start, st.end):
+                # "In 1999 the two armies fought in the hills. Troops shelled the posts.": a
+                # narrative sentence with no date or "today" of its own goes on the last date
+                when = carry
+            carry = own if own.startswith(("date ", "year ")) else "" if (
+                st.current or _YEAR.search(low, st.start, st.end)) else carry
         background = bool(when)
         has_anaphor = bool(st.anaphors)
         ss, se = raw_span(st.start, st.end)
@@ -996,9 +1111,15 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     elif pair is not None and not named:
                         # only a sentence that names no actor of any kind reads as the pair's
                         src, tgt = pair
+                elif src is None and speaker is not None and speaker.kind == "group" and (
+                        sig in _FORCE or sig == "casualties"):
+                    # "ISIL claims attack on Niger soldiers": the group claiming it did it
+                    src = speaker.code
                 elif pair is not None and (src is None) != (tgt is None) and not (
                         src is None and st.nonstate):
-                    src, tgt = _fill_from_pair(src, tgt, pair)
+                    f_src, f_tgt = _fill_from_pair(src, tgt, pair)
+                    if not ({f_src, f_tgt} & _landmarks(low, st)):
+                        src, tgt = f_src, f_tgt
             spec = tax[sig]
             raw_s, raw_e = raw_span(h.start, h.end)
             for a_src, a_tgt in [(src, tgt), *more]:

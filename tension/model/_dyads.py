@@ -30,6 +30,9 @@ TITLE_PAIR_BONUS = 3.0  # both states in the title
 EVENT_LINK = 3.0  # per event with one state as source and the other as target
 EVENT_TOUCH = 0.5  # per event naming one state as source/target and the other as location/third
 MAX_DYADS = 10
+# meetings and their outcomes: their location is a venue, not a side
+_VENUE_SIGNALS = frozenset({"talks", "agreement", "unity_pledge", "ceasefire", "ties_restored",
+                            "mediation_offer", "call_for_restraint"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +115,14 @@ def candidate_dyads(
         src, tgt = ev.source, ev.target
         if src is not None and tgt is not None and src in known and tgt in known and src != tgt:
             link[_pair(src, tgt)] += EVENT_LINK
+        # an act's location touches its sides (shelling that lands in a state), but not the
+        # venue of a meeting ("talks in Hanoi") nor a go-between (a mediator is no party)
+        other = ev.location if ev.signal not in _VENUE_SIGNALS else None
+        if other is None or other not in known:
+            continue
         for side in (src, tgt):
-            if side is None or side not in known:
-                continue
-            for other in (ev.location, *ev.third_parties):
-                if other is not None and other in known and other != side:
-                    link[_pair(side, other)] += EVENT_TOUCH
+            if side is not None and side in known and other != side:
+                link[_pair(side, other)] += EVENT_TOUCH
 
     codes = sorted(weight)
     if len(codes) < 2:

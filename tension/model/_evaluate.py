@@ -256,6 +256,7 @@ def cross_validate(
     baselines: bool = True,
     subsets: Mapping[str, Collection[str]] | None = None,
     refit_rescorer: bool = False,
+    detail: bool = False,
 ) -> EvalResult:
     """Out-of-fold predictions with folds grouped by episode; baselines on the same folds.
 
@@ -270,6 +271,10 @@ def cross_validate(
     re-set from it; the training articles get out-of-fold ones within the fold when
     ``params.crossfit_confidences`` (as :func:`~tension.model._model.train` gives them),
     else that re-scorer's in-sample ones: the honest figure either way.
+
+    ``detail``: ``extra["rank1"]`` gets, per article id, its out-of-fold rank-1 pair, score,
+    level, P(bilateral), whether the gate turned it away, and the rank-1 pair's events with
+    the confidences they had in its fold (:func:`_event_snapshot`), for failure analysis.
     """
     from sklearn.model_selection import GroupKFold
 
@@ -302,6 +307,7 @@ def cross_validate(
     p_bil: dict[int, float] = {}  # out-of-fold P(bilateral) per item with a rank-1 row
     # items whose rank-1 pair a confident force/coercion event links: never gated
     linked: set[int] = set()
+    snaps: dict[int, list[dict[str, Any]]] = {}
     rescorer = None
     if refit_rescorer and has_signal_labels(items):
         rescorer = FoldRescorer(items, analyses)
@@ -338,6 +344,8 @@ def cross_validate(
                     base.setdefault(name, np.zeros((len(idx), 5)))[te] = p
         for i in te_items:
             rank1[int(i)] = _rank1_level(model, analyses[i])
+            if detail:
+                snaps[int(i)] = _event_snapshot(analyses[i], rank1[int(i)][0])
     if rescorer is not None:
         rescorer.restore()
     level = TensionModel(None, {"params": params.to_dict()}).level_from_proba(proba)
@@ -408,6 +416,19 @@ def cross_validate(
         table.append({"model": name, **{k: bm[k] for k in ("qwk", "spearman", "ece", "accuracy")}})
     from sklearn.metrics import confusion_matrix
 
+    extra: dict[str, Any] = {}
+    if detail:
+        off = gated_at(params.relevance_threshold)
+        extra["rank1"] = {
+            items[i].article.id: {
+                "episode": items[i].episode,
+                "gold": "-".join(items[i].dyad or ()),
+                "dyad": r[0], "score": r[1], "level": r[2],
+                "p_bilateral": p_bil.get(i), "gated": i in off, "linked": i in linked,
+                "events": snaps.get(i, []),
+            }
+            for i, r in rank1.items()
+        }
     return EvalResult(
         metrics=m,
         predictions=preds,
@@ -415,7 +436,30 @@ def cross_validate(
         per_signal=_per_signal(items, analyses),
         confusion=confusion_matrix(y, level, labels=list(LEVELS)),
         reliability=reliability_table(proba, y),
+        extra=extra,
     )
+
+
+def _event_snapshot(an: Analysis, dyad: str) -> list[dict[str, Any]]:
+    """The events of the pair ``dyad`` ("AAA-BBB") as plain dicts, with the confidences they
+    have now (inside a fold) and the contract's reasons for dropping each ([] = counted)."""
+    from tension.model._features import drop_reasons, events_for_dyad, signal_threshold
+
+    if not dyad:
+        return []
+    a, _, b = dyad.partition("-")
+    t = signal_threshold()
+    loose = {id(e): d for e, d in events_for_dyad(an.events, a, b)}
+    return [
+        {
+            "signal": e.signal, "source": e.source, "target": e.target, "location": e.location,
+            "modality": e.modality, "confidence": float(e.confidence), "weight": e.weight,
+            "background": e.background, "time": e.time, "sentence_index": e.sentence_index,
+            "sentence": e.sentence, "direction": loose.get(id(e), ""),
+            "dropped": drop_reasons(e, a, b, t),
+        }
+        for e in an.events
+    ]
 
 
 def _subset_figures(

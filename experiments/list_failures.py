@@ -37,22 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
     args = ap.parse_args(argv)
 
-    import dataclasses
-
     from tension.lifecycle._config import load_config
     from tension.model._evaluate import cross_validate
     from tension.model._model import read_labelled
 
     cfg = load_config(args.config)
     if args.param:
-        over = {}
-        for kv in args.param:
-            k, _, v = kv.partition("=")
-            try:
-                over[k] = json.loads(v)
-            except json.JSONDecodeError:
-                over[k] = v
-        cfg = dataclasses.replace(cfg, params=cfg.params.from_dict(cfg.params.to_dict() | over))
+        cfg = cfg.with_params(args.param)
     items = [it for path in cfg.train for it in read_labelled(path)]
     titles = {it.article.id: it.article.title or "" for it in items}
     dates = {it.article.id: it.article.date for it in items}

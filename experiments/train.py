@@ -66,17 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     from tension._types import TensionError
 
     if args.param:
-        import dataclasses
-        import json
-
-        over = {}
-        for kv in args.param:
-            key, _, value = kv.partition("=")
-            try:
-                over[key] = json.loads(value)
-            except json.JSONDecodeError:
-                over[key] = value
-        cfg = dataclasses.replace(cfg, params=cfg.params.from_dict(cfg.params.to_dict() | over))
+        cfg = cfg.with_params(args.param)
     if args.cv_only:
         return cv_only(cfg, args.tracking_uri, args.tail, refit=not args.no_refit_rescorer)
     try:

@@ -574,23 +574,35 @@ def _not_the_office_holder(text: str, folded: str, s: int, e: int, a: Alias) -> 
     if folded.startswith("'", e) and not folded.startswith("'s", e) and \
             folded[e + 1:e + 2].isalpha():
         return True
+    k, word = _word_before(text, s)
+    if k >= 0 and word[:1].isupper() and word not in ok and not word.endswith(".") and \
+            "\n" not in word:
+        base = word[:-2] if word.endswith(("'s", "\u2019s")) else word
+        if not _automaton().exists(base.translate(_FOLD).lower()):
+            return True
+    word = _word_after(text, e)
+    if word[:1].isupper() and word.isalpha() and word not in ok:
+        if word.lower() not in _sets()["verb"]:
+            return True
+    return False
+
+
+def _word_before(text: str, s: int) -> tuple[int, str]:
+    """The word glued to a name on its left (one space, no line break between) and where it
+    starts; ``(-1, "")`` when there is none."""
     if s > 1 and text[s - 1] == " " and text[s - 2] not in " \n":
         k = text.rfind(" ", max(0, s - 40), s - 1)
-        word = text[k + 1:s - 1]
-        if word[:1].isupper() and word not in ok and not word.endswith(".") and \
-                "\n" not in word:
-            base = word[:-2] if word.endswith(("'s", "\u2019s")) else word
-            if not _automaton().exists(base.translate(_FOLD).lower()):
-                return True
-    if text.startswith(" ", e):
-        m = _NEXT_WORD.match(text, e, e + 30)
-        word = m.group(1).rstrip(".") if m else ""
-        if word.endswith(("'s", "\u2019s")):
-            word = word[:-2]
-        if word[:1].isupper() and word.isalpha() and word not in ok:
-            if word.lower() not in _sets()["verb"]:
-                return True
-    return False
+        return k + 1, text[k + 1:s - 1]
+    return -1, ""
+
+
+def _word_after(text: str, e: int) -> str:
+    """The word after a name, without a final full stop or possessive; "" when none follows."""
+    if not text.startswith(" ", e):
+        return ""
+    m = _NEXT_WORD.match(text, e, e + 30)
+    word = m.group(1).rstrip(".") if m else ""
+    return word[:-2] if word.endswith(("'s", "\u2019s")) else word
 
 
 def _place_name_follows(text: str, e: int) -> bool:
@@ -612,21 +624,15 @@ def _place_in_other_name(text: str, s: int, e: int, sent_starts: frozenset[int])
     ok = sets["place_ok_exact"]
     if s > 1 and text[s - 1] == "-" and text[s - 2].isalpha():
         return True
-    if s > 1 and text[s - 1] == " " and text[s - 2] not in " \n" and s - 1 not in sent_starts:
-        k = text.rfind(" ", max(0, s - 40), s - 1)
-        word = text[k + 1:s - 1]
-        if k + 1 not in sent_starts and word[:1].isupper() and word.isalpha() and \
-                word not in ok and not _automaton().exists(word.translate(_FOLD).lower()):
-            return True
-    if text.startswith(" ", e):
-        m = _NEXT_WORD.match(text, e, e + 30)
-        word = m.group(1).rstrip(".") if m else ""
-        if word.endswith(("'s", "\u2019s")):
-            word = word[:-2]
-        if word[:1].isupper() and word.isalpha() and word not in ok and \
-                word.lower() not in sets["verb"] and \
-                not _automaton().exists(word.translate(_FOLD).lower()):
-            return True
+    k, word = _word_before(text, s) if s - 1 not in sent_starts else (-1, "")
+    if k >= 0 and k not in sent_starts and word[:1].isupper() and word.isalpha() and \
+            word not in ok and not _automaton().exists(word.translate(_FOLD).lower()):
+        return True
+    word = _word_after(text, e)
+    if word[:1].isupper() and word.isalpha() and word not in ok and \
+            word.lower() not in sets["verb"] and \
+            not _automaton().exists(word.translate(_FOLD).lower()):
+        return True
     return False
 
 

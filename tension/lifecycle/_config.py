@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,22 @@ class ExperimentConfig:
         from dataclasses import replace
 
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def with_params(self, assignments: Iterable[str]) -> ExperimentConfig:
+        """The config with model parameters set from ``KEY=VALUE`` strings (``--param``); a
+        VALUE is read as JSON (``false``, ``0.2``, ``[1, 2]``), else kept as a string."""
+        from dataclasses import replace
+
+        over: dict[str, Any] = {}
+        for kv in assignments:
+            key, _, value = kv.partition("=")
+            try:
+                over[key] = json.loads(value)
+            except json.JSONDecodeError:
+                over[key] = value
+        if not over:
+            return self
+        return replace(self, params=self.params.from_dict(self.params.to_dict() | over))
 
 
 _TOP = {

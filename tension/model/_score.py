@@ -10,21 +10,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from tension._types import SCORE_COLUMNS, Article, Event, Mention
 
-if TYPE_CHECKING:
-    from tension.model._model import TensionModel
-
 __all__ = [
     "Analysis", "analyse", "contract_rows", "dyad_rows", "score_articles", "EVIDENCE_MAX",
 ]
 
 logger = logging.getLogger(__name__)
+
+
+class Scorer(Protocol):
+    """What the engine needs of a fitted model (``tension.model._model.TensionModel``, which
+    sits above this module: the engine names the methods it calls, not the class)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def predict_proba(self, rows: pd.DataFrame) -> np.ndarray: ...
+
+    def gated(self, rows: pd.DataFrame) -> np.ndarray: ...
+
+    def level_from_proba(self, proba: np.ndarray) -> np.ndarray: ...
 
 EVIDENCE_MAX = 5  # events listed per row
 
@@ -169,7 +180,7 @@ def _evidence(
     return counts, evidence
 
 
-def score_articles(articles: Iterable[Article], model: TensionModel) -> pd.DataFrame:
+def score_articles(articles: Iterable[Article], model: Scorer) -> pd.DataFrame:
     """Score already-read articles into the contract's rows (every article accounted for)."""
     from tension._gc import bulk_gc
 
@@ -178,14 +189,14 @@ def score_articles(articles: Iterable[Article], model: TensionModel) -> pd.DataF
         return score_analyses(analyses, model)
 
 
-def score_analyses(analyses: Sequence[Analysis], model: TensionModel) -> pd.DataFrame:
+def score_analyses(analyses: Sequence[Analysis], model: Scorer) -> pd.DataFrame:
     frame = pd.DataFrame(contract_rows(analyses, model), columns=list(SCORE_COLUMNS))
     frame["rank"] = frame["rank"].astype("Int64")
     frame["level"] = frame["level"].astype("Int64")
     return frame
 
 
-def contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dict[str, Any]]:
+def contract_rows(analyses: Sequence[Analysis], model: Scorer) -> list[dict[str, Any]]:
     """The contract's rows as dicts (what :func:`score_analyses` puts in a frame); batch scoring
     writes these without the round trip through pandas."""
     from tension.model._features import fast_text_blocks, shared_feature_rows
@@ -197,7 +208,7 @@ def contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dic
         return _contract_rows(analyses, model)
 
 
-def _contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[dict[str, Any]]:
+def _contract_rows(analyses: Sequence[Analysis], model: Scorer) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     feats: list[dict[str, Any]] = []
     owner: list[int] = []
@@ -240,7 +251,7 @@ def _contract_rows(analyses: Sequence[Analysis], model: TensionModel) -> list[di
     return rows
 
 
-def _gate(per_article: Sequence[list[dict[str, Any]]], model: TensionModel) -> list[bool]:
+def _gate(per_article: Sequence[list[dict[str, Any]]], model: Scorer) -> list[bool]:
     """Per article: does the relevance gate turn it away (its rank-1 row not bilateral)?"""
     firsts = [(k, min(d, key=lambda r: r["rank"])) for k, d in enumerate(per_article) if d]
     out = [False] * len(per_article)
@@ -252,7 +263,7 @@ def _gate(per_article: Sequence[list[dict[str, Any]]], model: TensionModel) -> l
     return out
 
 
-def _no_dyad_row(an: Analysis, model: TensionModel, reason: str = "no_dyad") -> dict[str, Any]:
+def _no_dyad_row(an: Analysis, model: Scorer, reason: str = "no_dyad") -> dict[str, Any]:
     return {
         "article_id": an.article.id,
         "dyad": "",

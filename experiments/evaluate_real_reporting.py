@@ -501,6 +501,7 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
             items.append({"id": aid, "text": r["text"]})
     scored = score_frame(items, model)
     any_ev = hit = hit_any = own_n = own_any = own_hit = rank1 = gated = 0
+    kept_any = kept_hit = 0
     failures = []
     for aid, pair, own, r in coded:
         evs = ev_cache[r["text"]]
@@ -508,6 +509,10 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
         rank1 += bool(prs) and prs[0]["dyad"] == "-".join(pair)
         gated += no_pair_reason(scored.get(aid, [])) == "not_bilateral"
         own_n += own
+        kept = [e for e in evs if is_kept(e)]
+        if kept:
+            kept_any += 1
+            kept_hit += frozenset(pair) in {frozenset((e.source, e.target)) for e in kept}
         if not evs:
             continue
         any_ev += 1
@@ -532,7 +537,7 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
                 "got_rank1": prs[0]["dyad"] if prs else "", "text": r["text"],
             })
     # coalition partners, over every sentence in the set (not only the pair-coded ones)
-    coalition, coactor_n = [], 0
+    coalition, coactor_n, coalition_kept = [], 0, 0
     for r in wide.to_dict("records"):
         same, _ = sides.get((r["crisno"], r["sentence_number_int_aligned"]), (set(), set()))
         if not same:
@@ -541,6 +546,7 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
         evs = ev_cache[r["text"]]
         bad = [e for e in evs if e.source and e.target
                and frozenset((e.source, e.target)) in same]
+        coalition_kept += any(is_kept(e) for e in bad)
         if bad:
             coalition.append({
                 "id": f"icbe-{r['split']}-{r['crisno']}-{r['sentence_number_int_aligned']}",
@@ -565,6 +571,8 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
         "icbe_coactor_sentences": float(coactor_n),
         "icbe_coalition_pairs": float(len(coalition)),
         "icbe_coalition_rate": share(len(coalition), coactor_n),
+        "icbe_pair_agreement_kept": share(kept_hit, kept_any),
+        "icbe_coalition_pairs_kept": float(coalition_kept),
     }
     res.rows = [
         ("sentences with any event", pct(any_ev, n), f"coded state pair; {note}"),
@@ -575,13 +583,26 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
          f"{own_n} such sentences"),
         ("score() rank-1 pair = coded pair, all coded sentences", pct(rank1, n),
          f"relevance gate turned away {pct(gated, n)}"),
+        ("  same, kept events only (what the score shows)", pct(kept_hit, kept_any),
+         "current, asserted or claimed, at the re-scorer's threshold"),
         ("coalition partners paired (X and Y -> Z read as X-Y)",
-         pct(len(coalition), coactor_n), "of sentences with coded co-actor states"),
+         pct(len(coalition), coactor_n), "of sentences with coded co-actor states; any candidate"),
+        ("  same, kept events only", pct(coalition_kept, coactor_n),
+         "current, asserted or claimed, at the re-scorer's threshold"),
     ]
     unresolved = Counter(k for k, (c, own) in names.cache.items() if k and not own and c)
     log(f"ICBe names not resolved by tension (kept via table/pycountry): "
         f"{', '.join(sorted(unresolved)) or '-'}")
     return res
+
+
+def is_kept(e: Any) -> bool:
+    """An event the scoring contract keeps for its pair: current, asserted or claimed, at the
+    signal re-scorer's threshold (tension.model._features.drop_reasons, without the pair)."""
+    from tension.extract._signals import default_threshold
+
+    return (e.confidence >= default_threshold() and not e.background
+            and e.modality in ("asserted", "claimed"))
 
 
 # ---------------------------------------------------------------------------- 4. news

@@ -185,6 +185,12 @@ def test_firmly_linked_with_named_states_needs_both_in_the_events_sentence() -> 
     assert firmly_linked([clash], "IND", "PAK", 0.3, both)
     assert not firmly_linked([clash], "IND", "PAK", 0.3, one)
     assert not firmly_linked([clash], "IND", "PAK", 0.3, {})
+    # a wire note's reply in the next sentence ("X shelled villages. Y's forces responded.")
+    reply = {2: frozenset({"IND"}), 3: frozenset({"PAK"})}
+    assert firmly_linked([clash], "IND", "PAK", 0.3, reply)
+    assert firmly_linked([clash], "IND", "PAK", 0.3, {1: frozenset({"PAK"}), 2: frozenset({"IND"})})
+    assert not firmly_linked([clash], "IND", "PAK", 0.3, {2: frozenset({"IND"}),
+                                                          4: frozenset({"PAK"})})
 
 
 def test_dyad_rows_carry_the_states_each_sentence_names() -> None:

@@ -329,6 +329,56 @@ def test_rescorer_matches_its_training_design_matrix():
     assert all("prior" in e.extra for e in extract_signals(a))
 
 
+def test_rescorer_keeps_the_rule_prior_for_cues_it_never_saw(monkeypatch):
+    """A cue absent from the re-scorer's training keeps its rule prior; a cue seen many times
+    gets (close to) the learned probability; in between the two are blended."""
+    from tension.extract import _sentclf
+    from tension.extract._actors import find_actors
+    from tension.extract._signals import _extract
+
+    art = _sentclf.load_rescorer()
+    if art is None:
+        pytest.skip("no re-scorer artifact shipped")
+    a = Article(id="x", text=open_seed(), raw_text=open_seed())
+
+    def confidences(counts):
+        monkeypatch.setitem(art, "cue_counts", counts)
+        events = _sentclf.rescore(a, _extract(a, find_actors(a)))
+        return [(e.confidence, e.extra["prior"]) for e in events]
+
+    unseen = confidences({})
+    assert unseen and all(c == round(p, 4) for c, p in unseen)
+    events = _extract(a, find_actors(a))
+    learned = _sentclf.score(events, art).tolist()
+    many = confidences({_sentclf.cue_key(e): 10**9 for e in events})
+    # firm acts (a specific force cue between two named states) keep their prior as a floor
+    floor = [max(p, e.confidence) if _sentclf.is_firm_act(e) else p
+             for p, e in zip(learned, events, strict=True)]
+    assert [c for c, _ in many] == pytest.approx(floor, abs=1e-3)
+    assert any(abs(u - m) > 0.05 for (u, _), (m, _) in zip(unseen, many, strict=True))
+    assert _sentclf.shrink_to_prior(0.1, 0.8, 2) == pytest.approx(
+        (2 * 0.1 + _sentclf.PRIOR_WEIGHT * 0.8) / (2 + _sentclf.PRIOR_WEIGHT))
+
+
+@pytest.mark.parametrize(("text", "firm"), [
+    ("Nepalese troops resorted to unprovoked firing on Indian posts on Monday.", True),
+    ("Kyrgyz and Tajik border guards exchanged fire near the canal on Friday.", True),
+    # a single-word cue, a group, a past act and a denial are not firm
+    ("Nepalese troops attacked Indian posts on Monday.", False),
+    ("Militants resorted to unprovoked firing on Indian posts on Monday.", False),
+    ("In 1965 Nepalese troops resorted to unprovoked firing on Indian posts.", False),
+    ("Nepal denied that its troops opened fire on Indian posts.", False),
+])
+def test_firm_acts_are_specific_current_force_between_two_states(text, firm):
+    from tension.extract._sentclf import is_firm_act
+
+    art = Article(id="f", text=text, raw_text=text, date="2024-05-20")
+    force = [e for e in extract_signals(art) if e.signal in {"military_strike", "armed_clash"}]
+    assert any(is_firm_act(e) for e in force) is firm, [
+        (e.signal, e.source, e.target, e.modality, e.background, e.extra.get("prior"))
+        for e in force]
+
+
 def test_rescorer_sums_its_features_in_training_order():
     """score() gathers the features of a whole article at once; each probability is the one
     of the event's own feature_indices row summed term by term (bit for bit)."""

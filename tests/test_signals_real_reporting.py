@@ -44,6 +44,10 @@ ACTS = [
      set()),
     ("Kyrgyz and Tajik border guards exchanged gunfire near the disputed canal.",
      {"armed_clash"}, "KGZ", "TJK", set()),
+    ("A fire exchange broke out between Kyrgyz and Tajik troops near the canal.",
+     {"armed_clash"}, "KGZ", "TJK", set()),
+    ("Eritrean soldiers were caught in a crossfire with Ethiopian troops at the border.",
+     {"armed_clash"}, "ERI", "ETH", set()),
     # passive voice: the agent after "by" acts on the subject
     ("A Laotian patrol was shot at by Vietnamese border troops on Friday.", _FORCE, "VNM",
      "LAO", set()),
@@ -64,7 +68,10 @@ ACTS = [
 @pytest.mark.parametrize(("sentence", "fire", "source", "target", "forbid"), ACTS)
 def test_acts_in_news_words(sentence, fire, source, target, forbid):
     events = _events(sentence)
-    assert (source, target) in _pairs(events, fire), [
+    pairs = _pairs(events, fire)
+    if fire == {"armed_clash"}:  # a clash is mutual: either order names it
+        pairs |= {(b, a) for a, b in pairs}
+    assert (source, target) in pairs, [
         (e.signal, e.source, e.target) for e in events]
     assert not [e for e in events if e.signal in forbid]
 
@@ -75,6 +82,8 @@ QUIET = [
     ("India and Pakistan agreed to a ceasefire along the frontier.", {"armed_clash"}),
     ("The firm fired its chief executive after the audit in Kenya.", _FORCE),
     ("Colombia and Venezuela signed a trade agreement in Bogota.", {"armed_clash"}),
+    ("Firefighters in Chile continued to fire up the pumps as the blaze spread.", _FORCE),
+    ("The fire exchange of views between Peru and Chile was cordial.", _FORCE - _FORCE),
 ]
 
 

@@ -249,10 +249,13 @@ def firmly_linked(
     ``COERCIVE_WEIGHT``: strikes, clashes, mobilisation, threats of force, sanctions, recalls,
     closures...) at or above ``threshold`` whose source and target are the pair's states?
 
-    With ``named`` ({sentence index: states the sentence names}), the event's own sentence
-    must name both states: the two sides are in the text, not filled in from the article's
-    pair (an attack by unnamed militants on one state's soldiers names one state only)."""
+    With ``named`` ({sentence index: states the sentence names}), the event's sentence or
+    one beside it must name both states: the two sides are in the text, not filled in from
+    the article's pair (an attack by unnamed militants on one state's soldiers names one
+    state only), and a wire note's reply ("X shelled villages. Y's forces responded.") is
+    one exchange told in two sentences."""
     side = {a, b}
+    empty: frozenset[str] = frozenset()
     for e in events:
         if (
             e.weight <= COERCIVE_WEIGHT
@@ -261,7 +264,9 @@ def firmly_linked(
             and e.modality in PRESENT_MODALITIES
             and links_pair(e, a, b)
             and non_state_actor(e) is None
-            and (named is None or side <= named.get(e.sentence_index, frozenset()))
+            and (named is None or side <= (named.get(e.sentence_index, empty)
+                                            | named.get(e.sentence_index - 1, empty)
+                                            | named.get(e.sentence_index + 1, empty)))
         ):
             return True
     return False

@@ -36,7 +36,7 @@ class FoldRescorer:
     """The signal re-scorer refitted on some of the labelled articles, applied to others."""
 
     def __init__(self, items: Sequence[Any], analyses: Sequence[Any]) -> None:
-        from tension.extract._sentclf import design_matrix
+        from tension.extract._sentclf import cue_key, design_matrix, labelled
         from tension.extract._signals import article_signals
 
         per = [an.events for an in analyses] + [an.title_events for an in analyses]
@@ -45,16 +45,20 @@ class FoldRescorer:
         self.owner = np.array([j % n for j, evs in enumerate(per) for _ in evs], dtype=int)
         self.X = design_matrix(per) if self.flat else None
         self.y = np.array([
-            int(e.signal in items[i].signals and bool(article_signals([e], threshold=0.0)))
+            int(labelled(e.signal, items[i].signals)
+                and bool(article_signals([e], threshold=0.0)))
             for e, i in zip(self.flat, self.owner, strict=True)
         ], dtype=int)
         self.original = [e.confidence for e in self.flat]
+        self.cues = [cue_key(e) for e in self.flat]  # for final_confidence
         self._set = Event.__dict__["confidence"].__set__
 
     def fit_apply(self, train_items: Any, apply_items: Any = None) -> bool:
         """Fit on the events of ``train_items`` (item indices), set the confidences of those
         of ``apply_items`` (default: every item). False when it could not fit."""
         from sklearn.linear_model import LogisticRegression
+
+        from tension.extract._sentclf import final_confidence
 
         mask = np.isin(self.owner, np.asarray(train_items, dtype=int))
         if self.X is None or len(set(self.y[mask].tolist())) < 2:
@@ -64,8 +68,14 @@ class FoldRescorer:
         rows = (np.arange(len(self.flat)) if apply_items is None
                 else np.flatnonzero(np.isin(self.owner, np.asarray(apply_items, dtype=int))))
         if len(rows):
+            # as the shipped re-scorer does: cues seen rarely in the fitting folds keep
+            # mostly their rule prior, firm acts keep it as a floor
+            seen: dict[str, int] = {}
+            for r in np.flatnonzero(mask).tolist():
+                seen[self.cues[r]] = seen.get(self.cues[r], 0) + 1
             p = clf.predict_proba(self.X[rows])[:, 1]
             for r, v in zip(rows.tolist(), p.tolist(), strict=True):
+                v = final_confidence(v, self.flat[r], seen.get(self.cues[r], 0))
                 self._set(self.flat[r], round(v, 4))
         return True
 

@@ -13,8 +13,9 @@ Each run is a fresh process. The local reference runs
 :func:`tension.model._score.score_articles` on all the documents in one process, after one
 warm-up article (the dictionaries are built lazily). Each Spark master runs in a new JVM:
 
-- start-up: session start, the model broadcast and loaded in every Python worker, and a
-  first job of one article per core (what any job pays once);
+- start-up: session start, then the throughput job's path on one article per core (the
+  model broadcast and loaded in every Python worker, the JVM's readers and writers loaded):
+  what any job pays once;
 - throughput: :func:`tension.spark.score_paths` (what ``tension score --engine spark`` runs)
   reads the JSON lines, scores them into Parquet and counts the rows written. Reported as
   articles/s per core (n / seconds / cores) and as articles per CPU-second of the whole
@@ -163,13 +164,12 @@ def child_spark(master: str, path: str, conf: list[str]) -> dict[str, Any]:
     out = str(Path(path).with_name(f"scores-{os.getpid()}.parquet"))
     os.environ["PYSPARK_PYTHON"] = sys.executable
     t0 = time.perf_counter()
-    from pyspark.sql import SparkSession
-
     from tension.batch import spark as tspark
     from tension.model._model import load_model
 
+    # the session `tension score --engine spark` starts (its JVM options included)
     builder = (
-        SparkSession.builder.master(master).appName("tension-bench")
+        tspark._session_builder(master).appName("tension-bench")
         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
     )
@@ -182,9 +182,11 @@ def child_spark(master: str, path: str, conf: list[str]) -> dict[str, Any]:
     model = load_model()
     cores = spark.sparkContext.defaultParallelism
     warm = [dict(WARM, id=f"warm-{k}") for k in range(cores)]
-    # one article in each of `cores` partitions: every Python worker loads the model
-    tspark.score(spark.createDataFrame(spark.sparkContext.parallelize(warm, cores)), model) \
-        .write.format("noop").mode("overwrite").save()
+    # the same path on one article per core: every Python worker loads the model, the JVM
+    # loads the JSON reader and Parquet writer
+    small = Path(path).with_name(f"warm-{os.getpid()}.jsonl")
+    small.write_text("".join(json.dumps(w) + "\n" for w in warm), encoding="utf-8")
+    tspark.score_paths([str(small)], out, model=model, spark=spark)
     t_start = time.perf_counter() - t0
 
     t1, c1 = time.perf_counter(), _tree_cpu()
@@ -225,7 +227,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
     ap.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
-                    help="a Spark setting for the Spark runs (repeatable)")
+                    help="a Spark setting for the Spark runs (repeatable); e.g. "
+                         "spark.driver.extraJavaOptions= for the JVM's default compilers")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--path", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -237,6 +237,54 @@ def test_score_paths(spark, tmp_path, articles_pdf, model, suffix):
     assert stats["rejects"] == 1 and stats["articles"] == 20
     assert stats["rows"] == len(back) == len(local) + 1
     assert set(back["article_id"]) - {""} == set(local["article_id"])
+    assert stats["tasks"] == 1  # 30 KB: under the smallest split (64 KB)
+    assert spark.conf.get("spark.sql.files.minPartitionNum", None) is None
+    assert spark.conf.get("spark.sql.files.openCostInBytes", None) is None
+
+
+def test_scoring_splits(spark, tmp_path):
+    """A 1 MB file (about 600 news articles, 3 CPU-seconds) is one Spark task by default,
+    about TASKS_PER_CORE per core for scoring."""
+    from tension.batch import spark as bs
+
+    src = tmp_path / "big.jsonl"
+    src.write_text("".join(json.dumps({"id": str(k), "text": "word " * 320}) + "\n"
+                           for k in range(640)))
+    cores = spark.sparkContext.defaultParallelism
+    assert spark.read.json(str(src)).rdd.getNumPartitions() == 1
+    with bs._scoring_splits(spark):
+        n = spark.read.json(str(src)).rdd.getNumPartitions()
+    assert bs.TASKS_PER_CORE * cores <= n <= bs.TASKS_PER_CORE * cores + 1
+
+
+def test_scoring_splits_keep_the_sessions_settings(spark):
+    from tension.batch import spark as bs
+
+    spark.conf.set("spark.sql.files.minPartitionNum", "3")
+    try:
+        with bs._scoring_splits(spark):
+            assert spark.conf.get("spark.sql.files.minPartitionNum") == "3"
+            assert spark.conf.get("spark.sql.files.openCostInBytes") == str(64 << 10)
+        assert spark.conf.get("spark.sql.files.minPartitionNum") == "3"
+        assert spark.conf.get("spark.sql.files.openCostInBytes", None) is None
+    finally:
+        spark.conf.unset("spark.sql.files.minPartitionNum")
+
+
+def test_session_builder_jvm_options(tmp_path, monkeypatch):
+    """A JVM that tension starts gets C1 only, unless the user chose the driver's options."""
+    pytest.importorskip("pyspark", reason="pyspark not installed (pip install '.[dev]')")
+    from tension.batch import spark as bs
+
+    for var in ("PYSPARK_GATEWAY_PORT", "PYSPARK_SUBMIT_ARGS", "SPARK_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert not bs._java_options_given()
+    (tmp_path / "spark-defaults.conf").write_text("spark.driver.extraJavaOptions -Xss4m\n")
+    assert bs._java_options_given()
+    monkeypatch.delenv("SPARK_CONF_DIR")
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", "--driver-java-options -Xss4m pyspark-shell")
+    assert bs._java_options_given()
 
 
 def test_score_paths_reads_text_files_as_the_local_engine_does(spark, tmp_path, seed_path, model):

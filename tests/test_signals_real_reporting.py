@@ -121,6 +121,59 @@ def test_mediators_are_third_parties_not_a_pair():
     assert (ev[0].source, ev[0].target) == (None, None)
 
 
+# Partners are not a pair: states listed side by side act together ("X and Y struck Z": X->Z and
+# Y->Z, never X->Y), unless the act is one two sides do together (talks, a pact, a truce, a
+# clash, "traded accusations"). sentence, signals, pairs that must be there (either order when
+# marked mutual below), pairs that must NOT be there (in either order)
+_ANY_ORDER = {"talks", "agreement", "ceasefire", "armed_clash", "accusation"}
+PARTNERS = [
+    # coordinated subjects with an object: each acts on it
+    ("Spain and Portugal declared war on Morocco.", {"military_threat"},
+     {("ESP", "MAR"), ("PRT", "MAR")}, {("ESP", "PRT")}),
+    ("Chile, Peru and Bolivia signed a treaty with Argentina.", {"agreement"},
+     {("CHL", "ARG"), ("BOL", "ARG")}, {("CHL", "PER"), ("PER", "BOL"), ("CHL", "BOL")}),
+    # one-sided acts with no object: partners, never each other's target
+    ("Kenya and Uganda both moved troops to the frontier.", {"troop_mobilization"},
+     {("KEN", None), ("UGA", None)}, {("KEN", "UGA")}),
+    ("Thailand and Cambodia withdrew their troops from the temple area.", {"ceasefire"},
+     set(), {("THA", "KHM")}),
+    # three or more signing together: no pair can be told
+    ("Sweden, Finland and Norway signed a joint declaration.", {"agreement", "unity_pledge"},
+     set(), {("SWE", "FIN"), ("FIN", "NOR"), ("SWE", "NOR")}),
+    # agents of a passive: partners too
+    ("The border post was shelled by Syrian and Iraqi artillery.", _FORCE, set(),
+     {("SYR", "IRQ")}),
+    # coordinated objects of "with": the partners met, not each other
+    ("Negotiations with Vietnam and Laos continued through the spring.", {"talks"},
+     {(None, "VNM"), (None, "LAO")}, {("VNM", "LAO")}),
+    # but mutual acts of two: "between X and Y", "signed by X and Y", "X and Y agreed"
+    ("Talks between Ghana and Togo resumed in Lome.", {"talks"}, {("GHA", "TGO")}, set()),
+    ("A border treaty was signed by Chile and Argentina on Monday.", {"agreement"},
+     {("CHL", "ARG")}, set()),
+    ("Iran and Iraq agreed to a ceasefire.", {"ceasefire"}, {("IRN", "IRQ")}, set()),
+    ("Nepal and Bhutan accused each other of harbouring rebels.", {"accusation"},
+     {("NPL", "BTN")}, set()),
+    # go-betweens listed as subjects mediate, they are not the pair
+    ("Senegal and Gambia offered to mediate in the dispute.", {"mediation_offer"}, set(),
+     {("SEN", "GMB")}),
+    ("Jordanian and Egyptian mediation ended the standoff.", {"mediation_offer"}, set(),
+     {("JOR", "EGY")}),
+    ("Brazil and Argentina urged Peru and Ecuador to show restraint.", {"call_for_restraint"},
+     {("PER", "ECU")}, {("BRA", "ARG")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signals", "want", "never"), PARTNERS)
+def test_partners_are_not_a_pair(sentence, signals, want, never):
+    events = _events(sentence)
+    got = _pairs(events, signals)
+    if signals & _ANY_ORDER:
+        got |= {(b, a) for a, b in got if a and b}
+    assert want <= got, [(e.signal, e.source, e.target) for e in events]
+    never = never | {(b, a) for a, b in never}
+    assert not (never & got), [(e.signal, e.source, e.target) for e in events]
+
+
 @pytest.mark.parametrize(
     ("text", "index"),
     [

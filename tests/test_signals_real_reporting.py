@@ -160,6 +160,9 @@ PARTNERS = [
      {("JOR", "EGY")}),
     ("Brazil and Argentina urged Peru and Ecuador to show restraint.", {"call_for_restraint"},
      {("PER", "ECU")}, {("BRA", "ARG")}),
+    # plural demonyms and spelling variants name their state
+    ("The Germans invaded Poland.", {"sovereignty_violation"}, {("DEU", "POL")}, set()),
+    ("Sa'udi forces entered Yemen.", {"sovereignty_violation"}, {("SAU", "YEM")}, set()),
 ]
 
 

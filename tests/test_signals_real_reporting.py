@@ -160,6 +160,13 @@ PARTNERS = [
      {("JOR", "EGY")}),
     ("Brazil and Argentina urged Peru and Ecuador to show restraint.", {"call_for_restraint"},
      {("PER", "ECU")}, {("BRA", "ARG")}),
+    # a border closed or manned faces the neighbour across it; near a strike it is a landmark
+    ("Uzbekistan closed its border with Tajikistan.", {"border_closure"}, {("UZB", "TJK")},
+     set()),
+    ("Bolivia moved two battalions to the frontier with Paraguay.", {"troop_mobilization"},
+     {("BOL", "PRY")}, set()),
+    ("Nigerien soldiers shelled a rebel camp near the border with Mali.", _FORCE, set(),
+     {("NER", "MLI")}),
     # plural demonyms and spelling variants name their state
     ("The Germans invaded Poland.", {"sovereignty_violation"}, {("DEU", "POL")}, set()),
     ("Sa'udi forces entered Yemen.", {"sovereignty_violation"}, {("SAU", "YEM")}, set()),

@@ -534,6 +534,9 @@ def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
     return False
 
 
+# acts aimed at the neighbour across a border: "closed its border with X", "moved troops to the
+# frontier with X" face X (for other acts "near the border with X" is a landmark)
+_FACES_BORDER = frozenset({"border_closure", "troop_mobilization"})
 _CAUSE = re.compile(r"\b(?:over|amid|because of|in protest (?:at|against))\s")
 _BORDER_WITH = ("border with", "border with the", "frontier with", "frontier with the")
 
@@ -620,7 +623,7 @@ def _attribute(
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
         if pre.rstrip().endswith(("from", "from the")):
             origin.add(id(m))  # "fired from Afghanistan": where the fire came from
-        elif _is_landmark(pre):
+        elif _is_landmark(pre) and sig not in _FACES_BORDER:
             origin.add(id(m))  # "near the border with Mali": a landmark, not a side
         elif location is None and _LOC.search(pre):
             location = m.code

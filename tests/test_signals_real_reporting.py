@@ -160,6 +160,15 @@ PARTNERS = [
      {("JOR", "EGY")}),
     ("Brazil and Argentina urged Peru and Ecuador to show restraint.", {"call_for_restraint"},
      {("PER", "ECU")}, {("BRA", "ARG")}),
+    ("Fighting was averted by the mediation of Peru, Chile and Brazil.", {"mediation_offer"},
+     set(), {("PER", "CHL"), ("CHL", "BRA")}),
+    ("Four states offered to mediate: Oman, Qatar, Kuwait and Egypt.", {"mediation_offer"},
+     set(), {("OMN", "QAT"), ("QAT", "KWT")}),
+    # a call to three or more tells no pair among them; a call to two names the pair
+    ("The envoy sent appeals to Mali, Niger and Chad to settle the dispute.",
+     {"call_for_restraint"}, set(), {("MLI", "NER"), ("NER", "TCD")}),
+    ("The UN urged India and Pakistan to show restraint.", {"call_for_restraint"},
+     {("IND", "PAK")}, set()),
     # a border closed or manned faces the neighbour across it; near a strike it is a landmark
     ("Uzbekistan closed its border with Tajikistan.", {"border_closure"}, {("UZB", "TJK")},
      set()),

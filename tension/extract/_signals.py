@@ -764,6 +764,8 @@ def _third_parties(
     kb = tail.find("by ")
     if 0 <= kb <= 25 and (k < 0 or kb < k) and (kb == 0 or not tail[kb - 1].isalnum()):
         k, n = kb, 3
+    elif k < 0 and tail.startswith((" of ", " of the ")):
+        k, n = 1, 3  # "the mediation of Costa Rica, Venezuela and the US"
     if 0 <= k <= 25:
         pos = hit.end + k + n
         for m in own:
@@ -810,6 +812,11 @@ def _third_parties(
     caller_codes = tuple(dict.fromkeys(m.code for m in callers))
     pair_codes = [c for c in dict.fromkeys(m.code for m in addressed) if c not in caller_codes]
     if len(pair_codes) >= 2:
+        k = next(i for i, m in enumerate(own) if m.code == pair_codes[0])
+        if len(_chain(low, own, k, 1)) >= 3 or len(_chain(low, own, k, -1)) >= 3:
+            # "appeals to Cyprus, Greece and Turkey", "Jordan, Kuwait and Turkey tried to
+            # mediate": a list of three or more tells no pair
+            return caller_codes, None, None
         return caller_codes, pair_codes[0], pair_codes[1]
     if pair is not None:
         a, b = pair

@@ -176,6 +176,17 @@ PARTNERS = [
      {("BOL", "PRY")}, set()),
     ("Nigerien soldiers shelled a rebel camp near the border with Mali.", _FORCE, set(),
      {("NER", "MLI")}),
+    # lists: possessives and compass-prefixed names coordinate too
+    ("Bulgaria's and Romania's armies shelled Serbian towns.", _FORCE,
+     {("BGR", "SRB"), ("ROU", "SRB")}, {("BGR", "ROU")}),
+    ("Earlier, Sweden and West Germany expelled two Iraqi diplomats.", {"envoy_expelled"},
+     {("SWE", "IRQ"), ("DEU", "IRQ")}, {("SWE", "DEU")}),
+    # an envoy recalled "from X" is recalled from the other side; "the following day" is a date,
+    # not a clause
+    ("Peru responded the following day by recalling its ambassador from Ecuador.",
+     {"envoy_recalled"}, {("PER", "ECU")}, set()),
+    ("Ghana recalled its envoys from Togo, Benin and Niger.", {"envoy_recalled"},
+     {("GHA", "TGO"), ("GHA", "BEN"), ("GHA", "NER")}, {("TGO", "BEN")}),
     # plural demonyms and spelling variants name their state
     ("The Germans invaded Poland.", {"sovereignty_violation"}, {("DEU", "POL")}, set()),
     ("Sa'udi forces entered Yemen.", {"sovereignty_violation"}, {("SAU", "YEM")}, set()),

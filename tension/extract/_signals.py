@@ -268,7 +268,7 @@ def _scan(low: str) -> tuple[list[_RawHit], list[tuple[int, int, str]]]:
 
 
 def _place_phrases(
-    phrases: list[tuple[int, int, str]], starts: list[int], sents: dict[int, _Sent]
+    low: str, phrases: list[tuple[int, int, str]], starts: list[int], sents: dict[int, _Sent]
 ) -> None:
     """Each phrase occurrence (from _scan) to the sentence it lies wholly inside (as ``in`` on
     its text), for the sentences in ``sents``."""
@@ -277,6 +277,8 @@ def _place_phrases(
         if sent is None or e > sent.end:
             continue
         if kind == "break":
+            if low.startswith(" following ", s) and low.endswith("the", 0, s):
+                continue  # "the following day": a date, not a clause
             sent.clause_breaks.append((s, e))
         elif kind == "anaphor":
             sent.anaphors.append((s, e))
@@ -443,7 +445,12 @@ def _reciprocal(low: str, cs: int, ce: int) -> bool:
 
 
 _COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", the", "as well as",
-                         "as well as the", "or"})
+                         "as well as the", "or",
+                         # "Britain's and France's", "Iran's, Iraq's and Syria's"
+                         "'s and", "'s,", "'s, and", "' and",
+                         # "France and West Germany", "Laos and South Vietnam"
+                         "and west", "and east", "and north", "and south", ", west", ", east",
+                         ", north", ", south"})
 # what may stand between a trigger and "by X" when X is the trigger's own agent: nothing ("struck
 # by"), a particle ("shot at by") or the trigger's of-phrase ("violation of its airspace by")
 _AGENT_LEADS = frozenset({"by", "of", "at", "on", "upon", "down", "out", "back", "up", "off",
@@ -621,8 +628,10 @@ def _attribute(
         if m is agent or id(m) in brokers:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
-        if pre.rstrip().endswith(("from", "from the")):
-            origin.add(id(m))  # "fired from Afghanistan": where the fire came from
+        if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY:
+            # "fired from Afghanistan": where the fire came from ("recalled its envoy from
+            # Ankara": the other side)
+            origin.add(id(m))
         elif _is_landmark(pre) and sig not in _FACES_BORDER:
             origin.add(id(m))  # "near the border with Mali": a landmark, not a side
         elif location is None and _LOC.search(pre):
@@ -1064,7 +1073,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             ns_i,
         )
     if sents:
-        _place_phrases(phrases, starts, sents)
+        _place_phrases(low, phrases, starts, sents)
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])

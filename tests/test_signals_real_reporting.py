@@ -187,6 +187,16 @@ PARTNERS = [
      {"envoy_recalled"}, {("PER", "ECU")}, set()),
     ("Ghana recalled its envoys from Togo, Benin and Niger.", {"envoy_recalled"},
      {("GHA", "TGO"), ("GHA", "BEN"), ("GHA", "NER")}, {("TGO", "BEN")}),
+    # a state in an aside between the subject and its verb is not the subject
+    ("Chadian jets, escorted by French fighters, struck Libyan positions.", _FORCE,
+     {("TCD", "LBY")}, {("FRA", "LBY")}),
+    ("Ghana, backed by Nigeria, shelled Togolese posts.", _FORCE, {("GHA", "TGO")},
+     {("NGA", "TGO")}),
+    # where a weapon was made is no side
+    ("Eritrea fired Russian-made rockets at Ethiopian positions.", _FORCE, {("ERI", "ETH")},
+     {("ERI", "RUS")}),
+    ("Morocco moved troops south in a French-supplied airlift.", {"troop_mobilization"}, set(),
+     {("MAR", "FRA")}),
     # plural demonyms and spelling variants name their state
     ("The Germans invaded Poland.", {"sovereignty_violation"}, {("DEU", "POL")}, set()),
     ("Sa'udi forces entered Yemen.", {"sovereignty_violation"}, {("SAU", "YEM")}, set()),

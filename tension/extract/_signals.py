@@ -434,6 +434,7 @@ def _mutual(hit: _Hit) -> bool:
                                         and hit.phrase.startswith(_ONE_SIDED))
 
 
+_MADE = ("-made", "-built", "-supplied", "-manufactured", "-designed")
 _NO_CODES: set[str] = set()  # shared, never written
 _RECIPROCAL = ("each other", "one another", "traded", "exchanged", "mutual")
 
@@ -663,6 +664,15 @@ def _attribute(
         if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
             # "X expelled Y's envoy and closed the border": the second verb shares X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)
+        elif cand is not before[0] and "," in low[cand.clean_end:hit.start]:
+            # "Saudi jets, assisted by US planes, shot down ...": a state inside an aside
+            # between the subject and its verb is not the subject
+            head = next((m for m in before if m.clean_start < cand.clean_start
+                         and m.role != "location"
+                         and 0 <= low.find(",", m.clean_end, cand.clean_start) - m.clean_end
+                         <= 12), None)
+            if head is not None:
+                cand = head
         source = cand.code
         if sig == "casualties" and (
                 _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
@@ -1026,13 +1036,17 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         elif kind == "background":
             background_cue.setdefault(i, raw[3])
     by_sent: dict[int, list[Mention]] = {}
+    dropped = False
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
         if i >= 0:
             if m.kind == "state" and i in nonstate and _names_a_group(m, nonstate[i]):
                 continue  # "Ugandan rebels": the rebels' origin, not the state acting
+            if low.startswith(_MADE, m.clean_end):
+                dropped = True
+                continue  # "Soviet-made missiles": where the weapon was made, not a side
             by_sent.setdefault(i, []).append(m)
-    if nonstate:
+    if nonstate or dropped:
         mentions = [m for ms_i in by_sent.values() for m in ms_i]
     # only sentences with a trigger that may fire get a _Sent: the other cues matter only
     # beside such a trigger

@@ -734,7 +734,10 @@ def _attribute(
             elif k + 1 < len(after) and sig not in _THIRD_PARTY:
                 objs = [x for x in _chain(low, after, k, 1) if id(x) not in skip]
                 if source is None and len(objs) == 2 and _mutual(hit) and not low[
-                        hit.end:objs[0].clean_start].rstrip().endswith(("with", "with the")):
+                        hit.end:objs[0].clean_start].rstrip().endswith(("with", "with the")) \
+                        and not any(h.name in _THIRD_PARTY
+                                    and 0 <= h.start - objs[1].clean_end <= 1
+                                    for h in sent.triggers):
                     # "talks between X and Y", "a truce ... was signed by X and Y": the pair
                     # (but "talks with X and Y": partners)
                     source = objs[0].code
@@ -801,12 +804,10 @@ def _third_parties(
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
         chain = _chain(low, before, len(before) - 1, -1) if len(before) >= 2 else []
-        if len(chain) >= 2 and chain[0].role != "object" and \
-                hit.start - chain[-1].clean_end <= 25 and not any(
-                c.name == "called_for" and chain[0].clean_start <= c.start < hit.start
-                for c in sent.modal) and not _PASSIVE.search(
-                low, max(sent.start, hit.start - 25), hit.start) and "accept" not in low[
-                chain[-1].clean_end:hit.start]:
+        if len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
+                c.name == "called_for" and c.start < hit.start for c in sent.modal
+        ) and not _PASSIVE.search(low, max(sent.start, hit.start - 25), hit.start) \
+                and "accept" not in low[chain[-1].clean_end:hit.start]:
             # "Kenya and Tanzania offered to mediate", "Nigerian and Libyan mediation": the
             # partners are the go-betweens, never the pair
             callers = chain
@@ -831,8 +832,10 @@ def _third_parties(
     caller_codes = tuple(dict.fromkeys(m.code for m in callers))
     pair_codes = [c for c in dict.fromkeys(m.code for m in addressed) if c not in caller_codes]
     if len(pair_codes) >= 2:
-        k = next(i for i, m in enumerate(own) if m.code == pair_codes[0])
-        if len(_chain(low, own, k, 1)) >= 3 or len(_chain(low, own, k, -1)) >= 3:
+        two = pair_codes[:2]
+        if any(m.code in two and (len(_chain(low, own, k, 1)) >= 3
+                                  or len(_chain(low, own, k, -1)) >= 3)
+               for k, m in enumerate(own)):
             # "appeals to Cyprus, Greece and Turkey", "Jordan, Kuwait and Turkey tried to
             # mediate": a list of three or more tells no pair
             return caller_codes, None, None

@@ -195,6 +195,11 @@ PARTNERS = [
      {"envoy_recalled"}, {("PER", "ECU")}, set()),
     ("Ghana recalled its envoys from Togo, Benin and Niger.", {"envoy_recalled"},
      {("GHA", "TGO"), ("GHA", "BEN"), ("GHA", "NER")}, {("TGO", "BEN")}),
+    # "together with", "along with" coordinate
+    ("Kenya accused Sudan, together with Chad and Libya, of arming the rebels.",
+     {"accusation"}, {("KEN", "SDN"), ("KEN", "TCD")}, {("SDN", "TCD"), ("TCD", "LBY")}),
+    ("Togo, along with Benin, sent troops to the border with Ghana.", {"troop_mobilization"},
+     {("TGO", "GHA"), ("BEN", "GHA")}, {("TGO", "BEN")}),
     # a state in an aside between the subject and its verb is not the subject
     ("Chadian jets, escorted by French fighters, struck Libyan positions.", _FORCE,
      {("TCD", "LBY")}, {("FRA", "LBY")}),

@@ -447,6 +447,8 @@ def _reciprocal(low: str, cs: int, ce: int) -> bool:
 
 _COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", the", "as well as",
                          "as well as the", "or",
+                         ", together with", "together with", ", along with", "along with",
+                         ", together with the", ", along with the",
                          # "Britain's and France's", "Iran's, Iraq's and Syria's"
                          "'s and", "'s,", "'s, and", "' and",
                          # "France and West Germany", "Laos and South Vietnam"
@@ -664,7 +666,8 @@ def _attribute(
         if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
             # "X expelled Y's envoy and closed the border": the second verb shares X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)
-        elif cand is not before[0] and "," in low[cand.clean_end:hit.start]:
+        elif cand is not before[0] and "," in low[cand.clean_end:hit.start] and (
+                cand is not before[-1] or len(_chain(low, before, len(before) - 1, -1)) < 2):
             # "Saudi jets, assisted by US planes, shot down ...": a state inside an aside
             # between the subject and its verb is not the subject
             head = next((m for m in before if m.clean_start < cand.clean_start

@@ -195,6 +195,9 @@ PARTNERS = [
      {"envoy_recalled"}, {("PER", "ECU")}, set()),
     ("Ghana recalled its envoys from Togo, Benin and Niger.", {"envoy_recalled"},
      {("GHA", "TGO"), ("GHA", "BEN"), ("GHA", "NER")}, {("TGO", "BEN")}),
+    # partners before an aside share the verb after it
+    ("Britain's and France's reply, on Monday, was a strong threat to Germany.",
+     {"accusation", "military_threat"}, {("GBR", "DEU"), ("FRA", "DEU")}, {("GBR", "FRA")}),
     # "together with", "along with" coordinate
     ("Kenya accused Sudan, together with Chad and Libya, of arming the rebels.",
      {"accusation"}, {("KEN", "SDN"), ("KEN", "TCD")}, {("SDN", "TCD"), ("TCD", "LBY")}),

@@ -682,8 +682,8 @@ def _attribute(
                 or _VICTIM_NEXT.match(low, hit.end)):
             # "US servicemen were killed outside Basra": the dead are the target
             return None, cand.code, location, more, co
-        subjects = _chain(low, before, len(before) - 1, -1) if cand is before[-1] and \
-            len(before) > 1 else [cand]
+        ci = len(before) - 1 if cand is before[-1] else before.index(cand)
+        subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
             has_object = any(id(m) not in skip and m.code not in {x.code for x in subjects}
                              and (m.code != location or sig in _TARGET_IS_LOCATION)

@@ -130,6 +130,115 @@ def test_mediators_are_third_parties_not_a_pair():
     assert (ev[0].source, ev[0].target) == (None, None)
 
 
+# Partners are not a pair: states listed side by side act together ("X and Y struck Z": X->Z and
+# Y->Z, never X->Y), unless the act is one two sides do together (talks, a pact, a truce, a
+# clash, "traded accusations"). sentence, signals, pairs that must be there (either order when
+# marked mutual below), pairs that must NOT be there (in either order)
+_ANY_ORDER = {"talks", "agreement", "ceasefire", "armed_clash", "accusation"}
+PARTNERS = [
+    # coordinated subjects with an object: each acts on it
+    ("Spain and Portugal declared war on Morocco.", {"military_threat"},
+     {("ESP", "MAR"), ("PRT", "MAR")}, {("ESP", "PRT")}),
+    ("Chile, Peru and Bolivia signed a treaty with Argentina.", {"agreement"},
+     {("CHL", "ARG"), ("BOL", "ARG")}, {("CHL", "PER"), ("PER", "BOL"), ("CHL", "BOL")}),
+    # one-sided acts with no object: partners, never each other's target
+    ("Kenya and Uganda both moved troops to the frontier.", {"troop_mobilization"},
+     {("KEN", None), ("UGA", None)}, {("KEN", "UGA")}),
+    ("Thailand and Cambodia withdrew their troops from the temple area.", {"ceasefire"},
+     set(), {("THA", "KHM")}),
+    # three or more signing together: no pair can be told
+    ("Sweden, Finland and Norway signed a joint declaration.", {"agreement", "unity_pledge"},
+     set(), {("SWE", "FIN"), ("FIN", "NOR"), ("SWE", "NOR")}),
+    # agents of a passive: partners too
+    ("The border post was shelled by Syrian and Iraqi artillery.", _FORCE, set(),
+     {("SYR", "IRQ")}),
+    # coordinated objects of "with": the partners met, not each other
+    ("Negotiations with Vietnam and Laos continued through the spring.", {"talks"},
+     {(None, "VNM"), (None, "LAO")}, {("VNM", "LAO")}),
+    # but mutual acts of two: "between X and Y", "signed by X and Y", "X and Y agreed"
+    ("Talks between Ghana and Togo resumed in Lome.", {"talks"}, {("GHA", "TGO")}, set()),
+    ("A border treaty was signed by Chile and Argentina on Monday.", {"agreement"},
+     {("CHL", "ARG")}, set()),
+    ("Iran and Iraq agreed to a ceasefire.", {"ceasefire"}, {("IRN", "IRQ")}, set()),
+    ("Nepal and Bhutan accused each other of harbouring rebels.", {"accusation"},
+     {("NPL", "BTN")}, set()),
+    # go-betweens listed as subjects mediate, they are not the pair
+    ("Senegal and Gambia offered to mediate in the dispute.", {"mediation_offer"}, set(),
+     {("SEN", "GMB")}),
+    ("Jordanian and Egyptian mediation ended the standoff.", {"mediation_offer"}, set(),
+     {("JOR", "EGY")}),
+    ("A truce was reached through Malian and Senegalese mediation.", {"mediation_offer",
+     "ceasefire"}, set(), {("MLI", "SEN")}),
+    ("The US and Britain offered their good offices.", {"mediation_offer"}, set(),
+     {("USA", "GBR")}),
+    ("The talks were mediated by the guarantors of the treaty - Peru, Chile, Brazil and the US.",
+     {"mediation_offer"}, set(), {("PER", "CHL"), ("BRA", "USA"), ("CHL", "BRA")}),
+    ("China called on India and Pakistan to exercise restraint.", {"call_for_restraint"},
+     {("IND", "PAK")}, set()),
+    ("Brazil and Argentina urged Peru and Ecuador to show restraint.", {"call_for_restraint"},
+     {("PER", "ECU")}, {("BRA", "ARG")}),
+    ("Fighting was averted by the mediation of Peru, Chile and Brazil.", {"mediation_offer"},
+     set(), {("PER", "CHL"), ("CHL", "BRA")}),
+    ("Four states offered to mediate: Oman, Qatar, Kuwait and Egypt.", {"mediation_offer"},
+     set(), {("OMN", "QAT"), ("QAT", "KWT")}),
+    # a call to three or more tells no pair among them; a call to two names the pair
+    ("The envoy sent appeals to Mali, Niger and Chad to settle the dispute.",
+     {"call_for_restraint"}, set(), {("MLI", "NER"), ("NER", "TCD")}),
+    ("The UN urged India and Pakistan to show restraint.", {"call_for_restraint"},
+     {("IND", "PAK")}, set()),
+    # a border closed or manned faces the neighbour across it; near a strike it is a landmark
+    ("Uzbekistan closed its border with Tajikistan.", {"border_closure"}, {("UZB", "TJK")},
+     set()),
+    ("Bolivia moved two battalions to the frontier with Paraguay.", {"troop_mobilization"},
+     {("BOL", "PRY")}, set()),
+    ("Nigerien soldiers shelled a rebel camp near the border with Mali.", _FORCE, set(),
+     {("NER", "MLI")}),
+    # lists: possessives and compass-prefixed names coordinate too
+    ("Bulgaria's and Romania's armies shelled Serbian towns.", _FORCE,
+     {("BGR", "SRB"), ("ROU", "SRB")}, {("BGR", "ROU")}),
+    ("Earlier, Sweden and West Germany expelled two Iraqi diplomats.", {"envoy_expelled"},
+     {("SWE", "IRQ"), ("DEU", "IRQ")}, {("SWE", "DEU")}),
+    # an envoy recalled "from X" is recalled from the other side; "the following day" is a date,
+    # not a clause
+    ("Peru responded the following day by recalling its ambassador from Ecuador.",
+     {"envoy_recalled"}, {("PER", "ECU")}, set()),
+    ("Ghana recalled its envoys from Togo, Benin and Niger.", {"envoy_recalled"},
+     {("GHA", "TGO"), ("GHA", "BEN"), ("GHA", "NER")}, {("TGO", "BEN")}),
+    # partners before an aside share the verb after it
+    ("Britain's and France's reply, on Monday, was a strong threat to Germany.",
+     {"accusation", "military_threat"}, {("GBR", "DEU"), ("FRA", "DEU")}, {("GBR", "FRA")}),
+    # "together with", "along with" coordinate
+    ("Kenya accused Sudan, together with Chad and Libya, of arming the rebels.",
+     {"accusation"}, {("KEN", "SDN"), ("KEN", "TCD")}, {("SDN", "TCD"), ("TCD", "LBY")}),
+    ("Togo, along with Benin, sent troops to the border with Ghana.", {"troop_mobilization"},
+     {("TGO", "GHA"), ("BEN", "GHA")}, {("TGO", "BEN")}),
+    # a state in an aside between the subject and its verb is not the subject
+    ("Chadian jets, escorted by French fighters, struck Libyan positions.", _FORCE,
+     {("TCD", "LBY")}, {("FRA", "LBY")}),
+    ("Ghana, backed by Nigeria, shelled Togolese posts.", _FORCE, {("GHA", "TGO")},
+     {("NGA", "TGO")}),
+    # where a weapon was made is no side
+    ("Eritrea fired Russian-made rockets at Ethiopian positions.", _FORCE, {("ERI", "ETH")},
+     {("ERI", "RUS")}),
+    ("Morocco moved troops south in a French-supplied airlift.", {"troop_mobilization"}, set(),
+     {("MAR", "FRA")}),
+    # plural demonyms and spelling variants name their state
+    ("The Germans invaded Poland.", {"sovereignty_violation"}, {("DEU", "POL")}, set()),
+    ("Sa'udi forces entered Yemen.", {"sovereignty_violation"}, {("SAU", "YEM")}, set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signals", "want", "never"), PARTNERS)
+def test_partners_are_not_a_pair(sentence, signals, want, never):
+    events = _events(sentence)
+    got = _pairs(events, signals)
+    if signals & _ANY_ORDER:
+        got |= {(b, a) for a, b in got if a and b}
+    assert want <= got, [(e.signal, e.source, e.target) for e in events]
+    never = never | {(b, a) for a, b in never}
+    assert not (never & got), [(e.signal, e.source, e.target) for e in events]
+
+
 @pytest.mark.parametrize(
     ("text", "index"),
     [

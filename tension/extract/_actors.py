@@ -115,8 +115,8 @@ def _plural(demonym: str) -> str | None:
     low = demonym.lower()
     if low.endswith(("sh", "ch", "ese", "ss", "s", "x", "z", "ois", "i-kiribati")):
         return None
-    if low.endswith(("man",)):
-        return None
+    if low.endswith("man") and len(low) > 6:
+        return None  # "Frenchman", "Englishman": "-men"; but "German" -> "Germans"
     return demonym + "s"
 
 

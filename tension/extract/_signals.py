@@ -268,7 +268,7 @@ def _scan(low: str) -> tuple[list[_RawHit], list[tuple[int, int, str]]]:
 
 
 def _place_phrases(
-    phrases: list[tuple[int, int, str]], starts: list[int], sents: dict[int, _Sent]
+    low: str, phrases: list[tuple[int, int, str]], starts: list[int], sents: dict[int, _Sent]
 ) -> None:
     """Each phrase occurrence (from _scan) to the sentence it lies wholly inside (as ``in`` on
     its text), for the sentences in ``sents``."""
@@ -277,6 +277,8 @@ def _place_phrases(
         if sent is None or e > sent.end:
             continue
         if kind == "break":
+            if low.startswith(" following ", s) and low.endswith("the", 0, s):
+                continue  # "the following day": a date, not a clause
             sent.clause_breaks.append((s, e))
         elif kind == "anaphor":
             sent.anaphors.append((s, e))
@@ -422,8 +424,36 @@ _MUTUAL = frozenset({"armed_clash", "talks", "unity_pledge", "agreement", "cease
 # Meetings and their outcomes: the place they are held in ("talks in Mexico City", "signed in
 # Beijing") is a venue, never the other side.
 _VENUE = _MUTUAL - {"armed_clash"}
+# ceasefire cues of one side's move ("withdrew", "pulled back"): "X and Y withdrew" are partners
+_ONE_SIDED = ("withdr", "pull", "retreat", "troop withdrawal", "stood down", "stand down")
+
+
+def _mutual(hit: _Hit) -> bool:
+    """Is the act one two sides do together (talks, a pact, a clash, a truce)?"""
+    return hit.name in _MUTUAL and not (hit.name == "ceasefire"
+                                        and hit.phrase.startswith(_ONE_SIDED))
+
+
+_MADE = ("-made", "-built", "-supplied", "-manufactured", "-designed")
+_NO_CODES: set[str] = set()  # shared, never written
+_RECIPROCAL = ("each other", "one another", "traded", "exchanged", "mutual")
+
+
+def _reciprocal(low: str, cs: int, ce: int) -> bool:
+    """Does the clause tell a two-way act ("X and Y traded accusations")?"""
+    clause = low[cs:ce]
+    return any(w in clause for w in _RECIPROCAL)
+
+
 _COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", the", "as well as",
-                         "as well as the", "or"})
+                         "as well as the", "or",
+                         ", together with", "together with", ", along with", "along with",
+                         ", together with the", ", along with the",
+                         # "Britain's and France's", "Iran's, Iraq's and Syria's"
+                         "'s and", "'s,", "'s, and", "' and",
+                         # "France and West Germany", "Laos and South Vietnam"
+                         "and west", "and east", "and north", "and south", ", west", ", east",
+                         ", north", ", south"})
 # what may stand between a trigger and "by X" when X is the trigger's own agent: nothing ("struck
 # by"), a particle ("shot at by") or the trigger's of-phrase ("violation of its airspace by")
 _AGENT_LEADS = frozenset({"by", "of", "at", "on", "upon", "down", "out", "back", "up", "off",
@@ -514,6 +544,9 @@ def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
     return False
 
 
+# acts aimed at the neighbour across a border: "closed its border with X", "moved troops to the
+# frontier with X" face X (for other acts "near the border with X" is a landmark)
+_FACES_BORDER = frozenset({"border_closure", "troop_mobilization"})
 _CAUSE = re.compile(r"\b(?:over|amid|because of|in protest (?:at|against))\s")
 _BORDER_WITH = ("border with", "border with the", "frontier with", "frontier with the")
 
@@ -553,15 +586,17 @@ def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
 
 def _attribute(
     low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int
-) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]]]:
-    """(source, target, location, more) from the actor mentions (states and named groups) of
-    the trigger's clause (``cs``/``ce``: its ``_clause_start``/``_clause_end``); ``more``:
+) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]], set[str]]:
+    """(source, target, location, more, co) from the actor mentions (states and named groups)
+    of the trigger's clause (``cs``/``ce``: its ``_clause_start``/``_clause_end``); ``more``:
     further (source, target) pairs of the same act, from coordinated subjects ("the UK and US
-    struck Iraq": GBR->IRQ and USA->IRQ) or objects ("accused Egypt and Syria")."""
+    struck Iraq": GBR->IRQ and USA->IRQ) or objects ("accused Egypt and Syria"); ``co``: the
+    codes of such partners, which the article's pair must not set against each other."""
     actors = sent.actors
     if speaker is not None:
         actors = [m for m in actors if m is not speaker]
     more: list[tuple[str | None, str | None]] = []
+    co: set[str] = set()  # coordinated partners ("X and Y"): never paired with each other
     before: list[Mention] = []
     after: list[Mention] = []
     for m in actors:  # a handful: one loop beats two comprehensions
@@ -596,9 +631,11 @@ def _attribute(
         if m is agent or id(m) in brokers:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
-        if pre.rstrip().endswith(("from", "from the")):
-            origin.add(id(m))  # "fired from Afghanistan": where the fire came from
-        elif _is_landmark(pre):
+        if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY:
+            # "fired from Afghanistan": where the fire came from ("recalled its envoy from
+            # Ankara": the other side)
+            origin.add(id(m))
+        elif _is_landmark(pre) and sig not in _FACES_BORDER:
             origin.add(id(m))  # "near the border with Mali": a landmark, not a side
         elif location is None and _LOC.search(pre):
             location = m.code
@@ -609,7 +646,12 @@ def _attribute(
     cand: Mention | None = None
     if agent is not None:
         source = agent.code
+        if len(agents) == 2 and _mutual(hit):
+            # "a pact was signed by X and Y": the pair
+            return source, agents[1].code, location, more, co
         more.extend((a.code, None) for a in agents[1:])
+        # "an attack by Egyptian and Syrian forces": partners, never on each other
+        co.update(a.code for a in agents)
         # passive voice: "X was struck by Y" -> Y on X
         if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
             target = before[-1].code
@@ -624,24 +666,39 @@ def _attribute(
         if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
             # "X expelled Y's envoy and closed the border": the second verb shares X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)
+        elif cand is not before[0] and "," in low[cand.clean_end:hit.start] and (
+                cand is not before[-1] or len(_chain(low, before, len(before) - 1, -1)) < 2):
+            # "Saudi jets, assisted by US planes, shot down ...": a state inside an aside
+            # between the subject and its verb is not the subject
+            head = next((m for m in before if m.clean_start < cand.clean_start
+                         and m.role != "location"
+                         and 0 <= low.find(",", m.clean_end, cand.clean_start) - m.clean_end
+                         <= 12), None)
+            if head is not None:
+                cand = head
         source = cand.code
         if sig == "casualties" and (
                 _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
                 or _VICTIM_NEXT.match(low, hit.end)):
             # "US servicemen were killed outside Basra": the dead are the target
-            return None, cand.code, location, more
-        subjects = _chain(low, before, len(before) - 1, -1) if cand is before[-1] and \
-            len(before) > 1 else [cand]
+            return None, cand.code, location, more, co
+        ci = len(before) - 1 if cand is before[-1] else before.index(cand)
+        subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
             has_object = any(id(m) not in skip and m.code not in {x.code for x in subjects}
                              and (m.code != location or sig in _TARGET_IS_LOCATION)
                              for m in after)
-            if sig in _MUTUAL or not has_object:
-                # "Iran and Pakistan pledged ...", "Thai and Cambodian troops clashed": the pair
-                return subjects[-2].code, subjects[-1].code, location, more
-            # "the UK and US struck Iraq": each subject acts on the object
+            if len(subjects) == 2 and (sig == "armed_clash" or not has_object and (
+                    _mutual(hit) or _reciprocal(low, cs, ce))):
+                # "Iran and Pakistan pledged ...", "Thai and Cambodian troops clashed", "X and Y
+                # traded accusations": the pair
+                return subjects[-2].code, subjects[-1].code, location, more, co
+            # "the UK and US struck Iraq", "Algeria and Libya sent arms", "France, Greece and
+            # Italy signed a treaty": partners acting side by side, each on the object if any,
+            # never on one another
             source = subjects[0].code
             more.extend((x.code, None) for x in subjects[1:])
+            co.update(x.code for x in subjects)
     if sent.nonstate and _nonstate_agent(low, sent, hit, cs, ce, agent or cand):
         source = _UNNAMED
         more = []
@@ -678,12 +735,26 @@ def _attribute(
                 # a state striking a group on another state's soil acts on that state
                 target = m.state
             elif k + 1 < len(after) and sig not in _THIRD_PARTY:
-                objs = _chain(low, after, k, 1)
-                more.extend((source, x.code) for x in objs[1:] if id(x) not in skip)
+                objs = [x for x in _chain(low, after, k, 1) if id(x) not in skip]
+                if source is None and len(objs) == 2 and _mutual(hit) and not low[
+                        hit.end:objs[0].clean_start].rstrip().endswith(("with", "with the")) \
+                        and not any(h.name in _THIRD_PARTY
+                                    and 0 <= h.start - objs[1].clean_end <= 1
+                                    for h in sent.triggers):
+                    # "talks between X and Y", "a truce ... was signed by X and Y": the pair
+                    # (but "talks with X and Y": partners)
+                    source = objs[0].code
+                    target = objs[1].code
+                    break
+                more.extend((source, x.code) for x in objs[1:])
+                if len(objs) >= 2:
+                    # "talks with X and Y", "accused X and Y": partners, never X-Y
+                    co.update(x.code for x in objs)
             break
     if target is None and location and location != source and sig not in _VENUE:
         target = location
-    if target is None and source is not None:
+    if target is None and source is not None and not co:
+        # (coordinated partners: a state before them is no object of theirs either)
         for m in reversed(before):
             if m.code != source and m.kind == "state":
                 target = m.code
@@ -702,7 +773,7 @@ def _attribute(
         more = [(a if a is not None else source, b if b is not None else target)
                 for a, b in more]
         more = [(a, b) for a, b in more if a != b]
-    return source, target, location, more
+    return source, target, location, more, co
 
 
 def _third_parties(
@@ -718,6 +789,8 @@ def _third_parties(
     kb = tail.find("by ")
     if 0 <= kb <= 25 and (k < 0 or kb < k) and (kb == 0 or not tail[kb - 1].isalnum()):
         k, n = kb, 3
+    elif k < 0 and tail.startswith((" of ", " of the ")):
+        k, n = 1, 3  # "the mediation of Costa Rica, Venezuela and the US"
     if 0 <= k <= 25:
         pos = hit.end + k + n
         for m in own:
@@ -733,7 +806,16 @@ def _third_parties(
     addressed: list[Mention] = []
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
-        if between >= 0 and between < 40:
+        chain = _chain(low, before, len(before) - 1, -1) if len(before) >= 2 else []
+        if len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
+                c.name == "called_for" and c.start < hit.start for c in sent.modal
+        ) and not _PASSIVE.search(low, max(sent.start, hit.start - 25), hit.start) \
+                and "accept" not in low[chain[-1].clean_end:hit.start]:
+            # "Kenya and Tanzania offered to mediate", "Nigerian and Libyan mediation": the
+            # partners are the go-betweens, never the pair
+            callers = chain
+            addressed = [m for m in _states(own) if m.clean_start >= hit.end]
+        elif between >= 0 and between < 40:
             callers = before
             addressed = [m for m in _states(own) if m.clean_start >= hit.end + between]
         else:
@@ -753,6 +835,13 @@ def _third_parties(
     caller_codes = tuple(dict.fromkeys(m.code for m in callers))
     pair_codes = [c for c in dict.fromkeys(m.code for m in addressed) if c not in caller_codes]
     if len(pair_codes) >= 2:
+        two = pair_codes[:2]
+        if any(m.code in two and (len(_chain(low, own, k, 1)) >= 3
+                                  or len(_chain(low, own, k, -1)) >= 3)
+               for k, m in enumerate(own)):
+            # "appeals to Cyprus, Greece and Turkey", "Jordan, Kuwait and Turkey tried to
+            # mediate": a list of three or more tells no pair
+            return caller_codes, None, None
         return caller_codes, pair_codes[0], pair_codes[1]
     if pair is not None:
         a, b = pair
@@ -953,13 +1042,17 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         elif kind == "background":
             background_cue.setdefault(i, raw[3])
     by_sent: dict[int, list[Mention]] = {}
+    dropped = False
     for m in sorted(mentions, key=lambda m: m.clean_start):
         i = bisect.bisect_right(starts, m.clean_start) - 1
         if i >= 0:
             if m.kind == "state" and i in nonstate and _names_a_group(m, nonstate[i]):
                 continue  # "Ugandan rebels": the rebels' origin, not the state acting
+            if low.startswith(_MADE, m.clean_end):
+                dropped = True
+                continue  # "Soviet-made missiles": where the weapon was made, not a side
             by_sent.setdefault(i, []).append(m)
-    if nonstate:
+    if nonstate or dropped:
         mentions = [m for ms_i in by_sent.values() for m in ms_i]
     # only sentences with a trigger that may fire get a _Sent: the other cues matter only
     # beside such a trigger
@@ -1000,7 +1093,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             ns_i,
         )
     if sents:
-        _place_phrases(phrases, starts, sents)
+        _place_phrases(low, phrases, starts, sents)
     ref_year = None
     if art.date and art.date[:4].isdigit():
         ref_year = int(art.date[:4])
@@ -1070,6 +1163,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 if near:
                     speaker = near[-1]
             third: tuple[str, ...] = ()
+            co = _NO_CODES
             strike = None
             more: list[tuple[str | None, str | None]] = []
             if sig in _VIOLATABLE and _violated(low, h, cs):
@@ -1092,7 +1186,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 third, src, tgt = _third_parties(low, st, h, ms, pair)
                 loc = None
             elif st.actors or st.nonstate:
-                src, tgt, loc, more = _attribute(low, st, h, speaker, cs, ce)
+                src, tgt, loc, more, co = _attribute(low, st, h, speaker, cs, ce)
             else:
                 src = tgt = loc = None
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
@@ -1118,7 +1212,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 elif pair is not None and (src is None) != (tgt is None) and not (
                         src is None and st.nonstate):
                     f_src, f_tgt = _fill_from_pair(src, tgt, pair)
-                    if not ({f_src, f_tgt} & _landmarks(low, st)):
+                    if not ({f_src, f_tgt} & _landmarks(low, st)) and not (
+                            co and f_src in co and f_tgt in co):
                         src, tgt = f_src, f_tgt
             spec = tax[sig]
             raw_s, raw_e = raw_span(h.start, h.end)

@@ -30,8 +30,9 @@ from tension.extract._sentclf import (
     design_matrix,
     final_confidence,
     labelled,
+    mark_named,
 )
-from tension.extract._signals import _counts_as_present, _extract
+from tension.extract._signals import _counts_as_present, _extract, _sentence_states
 from tension.read._io import as_articles
 
 log = logging.getLogger("train_signal_rescorer")
@@ -51,7 +52,10 @@ def candidates(records: list[dict[str, Any]]) -> list[list[Event]]:
     out = []
     for r in records:
         a = by_id[r["id"]]
-        out.append(_extract(a, find_actors(a)))
+        mentions = find_actors(a)
+        evs = _extract(a, mentions)
+        mark_named(evs, _sentence_states(mentions))  # as extract_signals does (is_firm_act)
+        out.append(evs)
     return out
 
 

@@ -69,6 +69,10 @@ NOT_RESOLVE = [
     ("Police cleared the Pakistan Chowk protest.", []),
     ("Chad Smith's side won the final.", []),
     ("Russia Today reported the claim.", []),
+    # news agencies and broadcasters named after a state are not that state
+    ("Agence France-Presse reported the claim.", []),
+    ("France 24 and India Today carried the video.", []),
+    ("Rebels in Azad Jammu and Kashmir fired.", [("Azad Jammu and Kashmir", "PAK")]),
     ("RUSSIA TODAY REPORTED THE CLAIM.", []),
     ("Xinhua said the drills ended.", []),
     ("China Central Television showed the launch.", []),

@@ -88,3 +88,22 @@ def test_venue_and_mediator_do_not_link_to_a_side() -> None:
     bare = {d.dyad: d for d in _dyads(text)}
     got = {d.dyad: d for d in ds}
     assert got["USA-VNM"].salience <= bare["USA-VNM"].salience + 1e-9
+
+
+def test_fire_across_a_control_line_makes_a_dyad_with_the_implied_side() -> None:
+    from tension.extract._actors import find_actors
+    from tension.extract._signals import extract_signals
+    from tension.read._io import as_article
+
+    art = as_article({"id": "l", "text": "An Indian soldier was killed in cross-LoC firing on "
+                                        "Tuesday.", "date": "2024-05-21"})
+    mentions = find_actors(art)
+    assert {m.code for m in mentions if m.kind == "state"} == {"IND"}
+    events = extract_signals(art, mentions)
+    assert any(e.extra.get("implied") == "PAK" for e in events)
+    dyads = candidate_dyads(art, mentions, events)
+    assert dyads and dyads[0].dyad == "IND-PAK"
+    # without the line, one state makes no dyad
+    plain = as_article({"id": "p", "text": "An Indian soldier was killed in firing on Tuesday.",
+                        "date": "2024-05-21"})
+    assert candidate_dyads(plain, find_actors(plain), extract_signals(plain)) == []

@@ -107,6 +107,14 @@ def test_firmly_linked_needs_a_confident_current_coercive_act_between_the_two() 
         _ev("accusation", "IND", "PAK"),  # words, not force or coercion
     ):
         assert not firmly_linked([ev], "IND", "PAK", t), ev
+    # in a short note fire between the two needs half the threshold; other coercion, or fire
+    # in a longer article, the whole of it
+    assert firmly_linked([_ev("military_strike", "IND", "PAK", conf=0.16)], "IND", "PAK", t)
+    assert not firmly_linked([_ev("military_strike", "IND", "PAK", conf=0.14)], "IND", "PAK", t)
+    assert not firmly_linked([_ev("sanctions", "IND", "PAK", conf=0.16)], "IND", "PAK", t)
+    long = [_ev("military_strike", "IND", "PAK", conf=0.16),
+            _ev("talks", "IND", "PAK", conf=0.9, sentence_index=9)]
+    assert not firmly_linked(long, "IND", "PAK", t)
 
 
 class _NeverBilateral:

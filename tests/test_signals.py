@@ -368,6 +368,9 @@ def test_rescorer_keeps_the_rule_prior_for_cues_it_never_saw(monkeypatch):
     ("Militants resorted to unprovoked firing on Indian posts on Monday.", False),
     ("In 1965 Nepalese troops resorted to unprovoked firing on Indian posts.", False),
     ("Nepal denied that its troops opened fire on Indian posts.", False),
+    # a side taken from elsewhere in the article (its sentence names one state) is not firm
+    ("Police in Nepal clashed with protesters in the capital. India and China urged calm.",
+     False),
 ])
 def test_firm_acts_are_specific_current_force_between_two_states(text, firm):
     from tension.extract._sentclf import is_firm_act

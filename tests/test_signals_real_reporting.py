@@ -48,6 +48,9 @@ ACTS = [
      {"armed_clash"}, "KGZ", "TJK", set()),
     ("Eritrean soldiers were caught in a crossfire with Ethiopian troops at the border.",
      {"armed_clash"}, "ERI", "ETH", set()),
+    # two armies firing at their shared border fire at each other
+    ("Kyrgyz and Tajik troops resorted to heavy firing along the border on Friday.",
+     _FORCE, "KGZ", "TJK", set()),
     # passive voice: the agent after "by" acts on the subject
     ("A Laotian patrol was shot at by Vietnamese border troops on Friday.", _FORCE, "VNM",
      "LAO", set()),
@@ -379,3 +382,36 @@ def test_background_date_carries_over_the_paragraph():
     new = [e for e in ev if "On Monday" in e.sentence]
     assert old and all(e.background and e.time == "year 1999" for e in old)
     assert new and not any(e.background for e in new)
+
+
+# a force act across a control line between two states, its sentence naming one of them
+ACROSS_LINE = [
+    ("An Indian soldier was killed in cross-LoC firing on Tuesday.", {"IND", "PAK"}),
+    ("A Pakistani soldier was killed in firing across the Line of Control on Monday.",
+     {"IND", "PAK"}),
+    ("Afghan forces opened fire on posts along the Durand Line.", {"AFG", "PAK"}),
+    ("Chinese troops clashed with a patrol on the Line of Actual Control.", {"CHN", "IND"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "pair"), ACROSS_LINE)
+def test_a_control_line_names_the_other_side(sentence, pair):
+    events = _events(sentence, date="2024-05-20")
+    assert any({e.source, e.target} == pair for e in events
+               if e.signal in _FORCE | {"casualties"}), [
+        (e.signal, e.source, e.target) for e in events]
+
+
+@pytest.mark.parametrize(("sentence", "never"), [
+    # a group acts, the line is not between the named state and another, or it is no act
+    ("Militants fired on Indian posts across the Line of Control.", {"IND", "PAK"}),
+    ("Thai troops opened fire near the Line of Control marker in the film.", {"THA", "IND"}),
+    ("Thai troops opened fire near the Line of Control marker in the film.", {"THA", "PAK"}),
+    ("Chilean police opened fire on a bus near the Blue Line station in Chicago.",
+     {"CHL", "ISR"}),
+    ("Indian officials visited Lac Leman in Switzerland after the shelling.", {"IND", "CHN"}),
+])
+def test_a_control_line_does_not_invent_a_side(sentence, never):
+    events = _events(sentence, date="2024-05-20")
+    assert not [e for e in events if {e.source, e.target} == never], [
+        (e.signal, e.source, e.target) for e in events]

@@ -113,3 +113,29 @@ def test_unknown_required_group_and_duplicates_are_errors():
         parse_cues(CUE_HEADER + "trigger\ttalks\tmet\tnosuchgroup\n")
     with pytest.raises(IngestError, match="duplicate"):
         parse_cues(CUE_HEADER + "trigger\ttalks\tmet\t\ntrigger\ttalks\tmet\t\n")
+
+
+@pytest.mark.parametrize(("text", "line", "field"), [
+    ("phrase\tstate_a\tstate_b\nLoC\tIND\tPAK\n", 1, None),  # header lacks "match"
+    ("phrase\tstate_a\tstate_b\tmatch\nLoC\tIND\tIND\texact\n", 2, "state_b"),
+    ("phrase\tstate_a\tstate_b\tmatch\nLoC\tIN\tPAK\texact\n", 2, "state_a"),
+    ("phrase\tstate_a\tstate_b\tmatch\nLoC\tIND\tPAK\tsome\n", 2, "match"),
+    ("phrase\tstate_a\tstate_b\tmatch\nLoC\tIND\tPAK\texact\nLoC\tIND\tPAK\texact\n", 3,
+     "phrase"),
+])
+def test_border_lines_table_is_validated(text, line, field):
+    from tension._types import IngestError
+    from tension.extract._taxonomy import parse_border_lines
+
+    with pytest.raises(IngestError) as err:
+        parse_border_lines(text, "border_lines.tsv")
+    assert err.value.line == line and err.value.field == field
+    assert "border_lines.tsv" in str(err.value)
+
+
+def test_shipped_border_lines_load():
+    from tension.extract._taxonomy import load_border_lines
+
+    lines = {b.phrase: b for b in load_border_lines()}
+    assert lines["Line of Control"].states == ("IND", "PAK")
+    assert lines["LoC"].exact and not lines["Line of Control"].exact

@@ -30,7 +30,7 @@ from tension._types import Article, Event
 
 __all__ = ["rescore", "feature_indices", "design_matrix", "load_rescorer", "N_FEATURES",
            "ARTIFACT", "cue_key", "cue_counts", "shrink_to_prior", "PRIOR_WEIGHT", "labelled",
-           "final_confidence", "is_firm_act", "FIRM_PRIOR"]
+           "final_confidence", "is_firm_act", "mark_named", "FIRM_PRIOR"]
 
 log = logging.getLogger(__name__)
 
@@ -415,11 +415,13 @@ _FIRM_SIGNALS = frozenset({"military_strike", "armed_clash"})
 
 def is_firm_act(e: Event) -> bool:
     """A current, asserted or claimed strike or clash from a specific cue (rule prior at least
-    ``FIRM_PRIOR``) between two different named states (no group, no organisation)."""
+    ``FIRM_PRIOR``) between two different states, both named in its own sentence (``rescore``
+    marks that as ``extra["named"]``: a side filled in from the article's pair is not firm)."""
     prior = e.extra.get("prior", e.confidence)
     return (
         e.signal in _FIRM_SIGNALS
         and prior >= FIRM_PRIOR
+        and e.extra.get("named", False)
         and not e.background
         and e.modality in ("asserted", "claimed")
         and _is_state(e.source)
@@ -434,6 +436,17 @@ def _is_state(code: str | None) -> bool:
     from tension.extract._actors import gazetteer
 
     return code in gazetteer()[0]
+
+
+def mark_named(events: Iterable[Event], named: dict[int, set[str]] | None) -> None:
+    """Set ``extra["named"]`` on the events whose source and target are states named in their
+    own sentence (``named``: sentence index -> state codes; what ``is_firm_act`` asks)."""
+    if not named:
+        return
+    for e in events:
+        got = named.get(e.sentence_index)
+        if got and e.source in got and e.target in got:
+            e.extra["named"] = True
 
 
 def final_confidence(p: float, e: Event, n_seen: int) -> float:
@@ -461,11 +474,15 @@ def shrink_to_prior(p: float, prior: float, n_seen: int) -> float:
     return (n_seen * p + PRIOR_WEIGHT * prior) / (n_seen + PRIOR_WEIGHT)
 
 
-def rescore(article: Article, events: list[Event]) -> list[Event]:
-    """Events with ``confidence`` replaced by the learned probability (if a model ships)."""
+def rescore(
+    article: Article, events: list[Event], named: dict[int, set[str]] | None = None
+) -> list[Event]:
+    """Events with ``confidence`` replaced by the learned probability (if a model ships).
+    ``named``: the state codes each sentence names (for ``is_firm_act``)."""
     art = load_rescorer()
     if art is None or not events:
         return events
+    mark_named(events, named)
     probs = score(events, art)
     seen: dict[str, int] | None = art.get("cue_counts")
     # The events were created by this call and are not shared yet: set the learned

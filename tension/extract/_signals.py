@@ -439,6 +439,16 @@ _NO_CODES: set[str] = set()  # shared, never written
 _RECIPROCAL = ("each other", "one another", "traded", "exchanged", "mutual")
 
 
+_BORDER_WORDS = ("border", "frontier", "boundary", "line of control", "loc", "ceasefire line")
+
+
+def _at_border(low: str, cs: int, ce: int) -> bool:
+    """Does the clause put the act at a border ("Indian and Pakistani troops resorted to firing
+    along the border": two armies firing at their shared line fire at each other)?"""
+    clause = low[cs:ce]
+    return any(w in clause for w in _BORDER_WORDS)
+
+
 def _reciprocal(low: str, cs: int, ce: int) -> bool:
     """Does the clause tell a two-way act ("X and Y traded accusations")?"""
     clause = low[cs:ce]
@@ -549,6 +559,28 @@ def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
 _FACES_BORDER = frozenset({"border_closure", "troop_mobilization"})
 _CAUSE = re.compile(r"\b(?:over|amid|because of|in protest (?:at|against))\s")
 _BORDER_WITH = ("border with", "border with the", "frontier with", "frontier with the")
+
+
+@functools.cache
+def _line_patterns() -> tuple[tuple[re.Pattern[str], tuple[str, str]], ...]:
+    from tension.extract._taxonomy import load_border_lines
+
+    return tuple(
+        (re.compile(r"(?<![A-Za-z])" + re.escape(b.phrase) + r"(?![A-Za-z])",
+                    0 if b.exact else re.IGNORECASE), b.states)
+        for b in load_border_lines()
+    )
+
+
+def _across_line(text: str, start: int, end: int, known: str | None) -> str | None:
+    """The other state of a ceasefire or control line between ``known`` and one other state
+    that the sentence ``text[start:end]`` names (``border_lines.tsv``), else None."""
+    if known is None:
+        return None
+    for pat, (a, b) in _line_patterns():
+        if known in (a, b) and pat.search(text, start, end):
+            return b if known == a else a
+    return None
 
 
 def _landmarks(low: str, sent: _Sent) -> set[str]:
@@ -689,7 +721,8 @@ def _attribute(
                              and (m.code != location or sig in _TARGET_IS_LOCATION)
                              for m in after)
             if len(subjects) == 2 and (sig == "armed_clash" or not has_object and (
-                    _mutual(hit) or _reciprocal(low, cs, ce))):
+                    _mutual(hit) or _reciprocal(low, cs, ce)
+                    or sig == "military_strike" and _at_border(low, cs, ce))):
                 # "Iran and Pakistan pledged ...", "Thai and Cambodian troops clashed", "X and Y
                 # traded accusations": the pair
                 return subjects[-2].code, subjects[-1].code, location, more, co
@@ -977,10 +1010,20 @@ def extract_signals(
     art = _as_article(article)
     if mentions is None:
         mentions = _find_mentions(art)
-    events = _extract(art, list(mentions))
+    mentions = list(mentions)
+    events = _extract(art, mentions)
     from tension.extract import _sentclf
 
-    return _sentclf.rescore(art, events)
+    return _sentclf.rescore(art, events, _sentence_states(mentions))
+
+
+def _sentence_states(mentions: Sequence[Mention]) -> dict[int, set[str]]:
+    """The state codes each sentence names (a group's operating state does not count)."""
+    out: dict[int, set[str]] = {}
+    for m in mentions:
+        if m.kind == "state":
+            out.setdefault(m.sentence_index, set()).add(m.code)
+    return out
 
 
 _by_start = operator.itemgetter(0)
@@ -1157,6 +1200,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             ):
                 continue
             speaker = None
+            implied = None  # a side no mention names, implied by a control line
             if claim_cue is not None:
                 near = [m for m in ms if m.clean_end <= claim_cue.start
                         and claim_cue.start - m.clean_end <= 40]
@@ -1215,6 +1259,13 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     if not ({f_src, f_tgt} & _landmarks(low, st)) and not (
                             co and f_src in co and f_tgt in co):
                         src, tgt = f_src, f_tgt
+                if (src is None) != (tgt is None) and not st.nonstate and (
+                        sig in _FORCE or sig == "casualties"):
+                    # "a soldier was killed in cross-LoC firing": the line names the other side
+                    known = src or tgt
+                    implied = _across_line(text, st.start, st.end, known)
+                    if implied is not None and known is not None:
+                        src, tgt = _fill_from_pair(src, tgt, (known, implied))
             spec = tax[sig]
             raw_s, raw_e = raw_span(h.start, h.end)
             for a_src, a_tgt in [(src, tgt), *more]:
@@ -1236,7 +1287,9 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     art.id, sig, spec.quad_class, a_src, a_tgt, modality, loc, third,
                     speaker.code if speaker is not None else None, casualties, conf, sentence,
                     st.index, raw_s, raw_e, ss, se, text[h.start:h.end], background, spec.weight,
-                    {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end}, when,
+                    {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end} if implied
+                    is None else {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end,
+                                  "implied": implied}, when,
                 )
                 sent_events.append(ev)
                 # A threatened or conditional use of force is also a military threat;

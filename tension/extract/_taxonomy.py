@@ -208,6 +208,54 @@ def load_taxonomy() -> dict[str, SignalSpec]:
     return parse_taxonomy(_data_text("signals.csv"), "tension/data/signals.csv")
 
 
+@dataclass(frozen=True)
+class BorderLine:
+    """A ceasefire or control line between exactly two states (``border_lines.tsv``)."""
+
+    phrase: str
+    states: tuple[str, str]
+    exact: bool  # match as written (acronyms such as "LoC"), else in any case
+
+
+_BORDER_HEADER = ["phrase", "state_a", "state_b", "match"]
+
+
+def parse_border_lines(text: str, path: str = "border_lines.tsv") -> tuple[BorderLine, ...]:
+    """Validated rows of ``border_lines.tsv`` (an ``IngestError`` names the line and field)."""
+    rows = _rows(text, "\t")
+    if not rows or rows[0][1] != _BORDER_HEADER:
+        raise IngestError(f"header must be {_BORDER_HEADER}", path=path,
+                          line=rows[0][0] if rows else None)
+    out: list[BorderLine] = []
+    seen: set[str] = set()
+    for lineno, row in rows[1:]:
+        if len(row) != len(_BORDER_HEADER):
+            raise IngestError(f"expected {len(_BORDER_HEADER)} fields, got {len(row)}",
+                              path=path, line=lineno)
+        phrase, a, b, match = (x.strip() for x in row)
+        if not phrase or phrase in seen:
+            raise IngestError(f"empty or duplicate phrase {phrase!r}", path=path, line=lineno,
+                              field="phrase")
+        for name, code in (("state_a", a), ("state_b", b)):
+            if len(code) != 3 or not code.isalpha() or not code.isupper():
+                raise IngestError(f"not an ISO3 code: {code!r}", path=path, line=lineno,
+                                  field=name)
+        if a == b:
+            raise IngestError("a line needs two different states", path=path, line=lineno,
+                              field="state_b")
+        if match not in ("exact", "folded"):
+            raise IngestError(f"match must be exact or folded, got {match!r}", path=path,
+                              line=lineno, field="match")
+        seen.add(phrase)
+        out.append(BorderLine(phrase, (a, b), match == "exact"))
+    return tuple(out)
+
+
+@functools.cache
+def load_border_lines() -> tuple[BorderLine, ...]:
+    return parse_border_lines(_data_text("border_lines.tsv"), "tension/data/border_lines.tsv")
+
+
 @functools.cache
 def load_cues() -> tuple[Cue, ...]:
     """Every cue of ``cues.tsv`` and of the derived ``cues_cameo.tsv`` (validated; cached).

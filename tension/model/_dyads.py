@@ -27,6 +27,7 @@ LEAD_BONUS = 1.0  # per state named in the lead (first LEAD_SENTENCES sentences)
 LEAD_SENTENCES = 3
 COOCCUR_WEIGHT = 1.0  # per sentence naming both states
 TITLE_PAIR_BONUS = 3.0  # both states in the title
+IMPLIED_WEIGHT = 0.8  # a state only a control line names (as one "other" mention)
 EVENT_LINK = 3.0  # per event with one state as source and the other as target
 EVENT_TOUCH = 0.5  # per event naming one state as source/target and the other as location/third
 MAX_DYADS = 10
@@ -80,6 +81,7 @@ def candidate_dyads(
     counts as both title and lead).
     """
     states = [m for m in mentions if m.kind == "state"]
+    events = list(events)  # read twice
     if title_mentions is None:
         title_mentions = []
         if article.title:
@@ -102,6 +104,14 @@ def candidate_dyads(
         if m.kind == "group" and m.state:
             weight[m.state] += 0.3
             sents[m.state].add(m.sentence_index)
+    for ev in events:
+        # the other side of fire across a control line ("killed in cross-LoC firing"): a
+        # party no mention names, with the weight of one mention
+        implied = ev.extra.get("implied")
+        if implied and not ev.background:
+            if implied not in weight:
+                weight[implied] += IMPLIED_WEIGHT
+            sents[implied].add(ev.sentence_index)
     for code in title_states:
         weight[code] += TITLE_BONUS
     for code in lead:

@@ -238,6 +238,15 @@ def contract_events(
 COERCIVE_WEIGHT = -5.0  # prior weight of the mildest force/coercion signal (a recall, a closure)
 
 
+# In a short note, fire between two named states needs less of the re-scorer's confidence to
+# keep a pair past the gate: its labels mark the article's news peg, and a one-line note of an
+# exchange of fire is its own peg that the training articles (a few hundred words each) seldom
+# were. A note is short when no event lies past its first SHORT_NOTE_SENTENCES sentences.
+_FORCE_LINK = frozenset({"military_strike", "armed_clash", "casualties"})
+FORCE_LINK_SHARE = 0.5
+SHORT_NOTE_SENTENCES = 4
+
+
 def firmly_linked(
     events: Iterable[Event],
     a: str,
@@ -256,10 +265,13 @@ def firmly_linked(
     one exchange told in two sentences."""
     side = {a, b}
     empty: frozenset[str] = frozenset()
+    events = list(events)
+    short = all(e.sentence_index < SHORT_NOTE_SENTENCES for e in events)
+    force_threshold = threshold * FORCE_LINK_SHARE if short else threshold
     for e in events:
         if (
             e.weight <= COERCIVE_WEIGHT
-            and e.confidence >= threshold
+            and e.confidence >= (force_threshold if e.signal in _FORCE_LINK else threshold)
             and not e.background
             and e.modality in PRESENT_MODALITIES
             and links_pair(e, a, b)

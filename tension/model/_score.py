@@ -102,6 +102,10 @@ def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:
     for m in an.mentions:
         if m.kind == "state":
             out.setdefault(m.sentence_index, set()).add(m.code)
+    for e in an.events:
+        implied = e.extra.get("implied")  # fire across a control line names its other side
+        if implied:
+            out.setdefault(e.sentence_index, set()).add(implied)
     return {i: frozenset(c) for i, c in out.items()}
 
 

@@ -32,7 +32,7 @@ from tension.extract._sentclf import (
     labelled,
     mark_named,
 )
-from tension.extract._signals import _counts_as_present, _extract, _sentence_states
+from tension.extract._signals import _counts_as_present, _extract, sentence_states
 from tension.read._io import as_articles
 
 log = logging.getLogger("train_signal_rescorer")
@@ -54,7 +54,7 @@ def candidates(records: list[dict[str, Any]]) -> list[list[Event]]:
         a = by_id[r["id"]]
         mentions = find_actors(a)
         evs = _extract(a, mentions)
-        mark_named(evs, _sentence_states(mentions))  # as extract_signals does (is_firm_act)
+        mark_named(evs, sentence_states(mentions))  # as extract_signals does (is_firm_act)
         out.append(evs)
     return out
 

@@ -1014,10 +1014,10 @@ def extract_signals(
     events = _extract(art, mentions)
     from tension.extract import _sentclf
 
-    return _sentclf.rescore(art, events, _sentence_states(mentions))
+    return _sentclf.rescore(art, events, sentence_states(mentions))
 
 
-def _sentence_states(mentions: Sequence[Mention]) -> dict[int, set[str]]:
+def sentence_states(mentions: Sequence[Mention]) -> dict[int, set[str]]:
     """The state codes each sentence names (a group's operating state does not count)."""
     out: dict[int, set[str]] = {}
     for m in mentions:

@@ -98,10 +98,9 @@ def _pair_text(an: Analysis, a: str, b: str) -> str:
 def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:
     """{sentence index: the states it names} (by name, demonym or capital: a group's
     operating state does not count, the group is not the state)."""
-    out: dict[int, set[str]] = {}
-    for m in an.mentions:
-        if m.kind == "state":
-            out.setdefault(m.sentence_index, set()).add(m.code)
+    from tension.extract._signals import sentence_states
+
+    out = sentence_states(an.mentions)  # the map the extract layer marks firm acts by
     for e in an.events:
         implied = e.extra.get("implied")  # fire across a control line names its other side
         if implied:

@@ -8,6 +8,7 @@ word and repeat, and so run 4-5 times faster than real text: label any figure fr
 start-up (interpreter, imports, model load) is timed on a one-article run and reported apart.
 
     .venv/bin/python benchmarks/score.py --n 4000 --jobs 1 2
+    .venv/bin/python benchmarks/score.py --n 2000 --jobs 1 --paths compiled pure --runs 3
     .venv/bin/python benchmarks/score.py --corpus synthetic --n 16000 --jobs 1
     .venv/bin/python benchmarks/score.py --profile --n 1000   # cProfile of one core, by module
     .venv/bin/python benchmarks/score.py --layers --n 2000    # CPU per layer, no profiler
@@ -108,16 +109,20 @@ def _own_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_cli(inp: Path, out: Path, jobs: int, chunk: int) -> tuple[float, float, float | None]:
+def run_cli(inp: Path, out: Path, jobs: int, chunk: int,
+            path: str = "compiled") -> tuple[float, float, float | None]:
     """(wall seconds, CPU seconds of the run and its workers, CPU seconds of the main process
     alone: reading, cleaning, handing out chunks, writing; sampled until it exits)."""
     import resource
 
     cmd = [sys.executable, "-m", "tension", "-q", "score", str(inp), "-o", str(out),
            "--jobs", str(jobs), "--chunk-size", str(chunk)]
+    env = {k: v for k, v in os.environ.items() if k != "TENSION_PURE"}
+    if path == "pure":
+        env["TENSION_PURE"] = "1"
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, env=env)
     own = None
     while proc.poll() is None:
         own = _own_cpu(proc.pid) or own
@@ -204,6 +209,10 @@ def main() -> None:
                     help="real news (default) or generated sentences (label figures as such)")
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--chunk-size", type=int, default=500)
+    ap.add_argument("--paths", nargs="+", choices=("compiled", "pure"), default=["compiled"],
+                    help="the compiled hot path (where built) and/or the pure-Python source "
+                         "(TENSION_PURE=1)")
+    ap.add_argument("--runs", type=int, default=1, help="repeat each measurement (ranges)")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--layers", action="store_true",
                     help="CPU per layer in this process instead of timing the CLI")
@@ -223,25 +232,41 @@ def main() -> None:
         # start-up: the same command on one article of the corpus
         one = Path(tmp) / "one.jsonl"
         one.write_text(inp.open(encoding="utf-8").readline(), encoding="utf-8")
-        _, startup_cpu, _ = run_cli(one, Path(tmp) / "one-out.jsonl", 1, args.chunk_size)
-        print(f"start-up (one-article run): {startup_cpu:.2f} CPU-s")
-        base = None
-        for jobs in args.jobs:
-            out = Path(tmp) / f"out{jobs}.jsonl"
-            secs, cpu, own = run_cli(inp, out, jobs, args.chunk_size)
-            rate = args.n / secs
-            base = base or rate
-            rows = sum(1 for _ in open(out))
-            # articles per CPU-second does not depend on what else the machine is running
-            # without start-up: for --jobs 1 only (workers start up in their own way)
-            net = f"{args.n / (cpu - startup_cpu):6.0f}" if jobs == 1 else "   n/a"
-            print(f"--jobs {jobs}: {secs:6.1f} s wall  {rate:6.0f} articles/s  "
-                  f"x{rate / base:.2f} vs first;  {cpu:6.1f} CPU-s  {args.n / cpu:6.0f} "
-                  f"articles/CPU-s (incl. start-up), {net} without;  "
-                  f"{rows} rows;  main process "
-                  f"{own if own is not None else float('nan'):.1f} CPU-s;  load avg "
-                  f"{os.getloadavg()[0]:.1f}")
-
+        table: dict[tuple[str, int], list[tuple[float, float, float]]] = {}
+        for run in range(args.runs):
+            for path in args.paths:
+                _, startup_cpu, _ = run_cli(one, Path(tmp) / "one-out.jsonl", 1,
+                                            args.chunk_size, path)
+                print(f"[{path}, run {run + 1}] start-up (one-article run): "
+                      f"{startup_cpu:.2f} CPU-s")
+                base = None
+                for jobs in args.jobs:
+                    out = Path(tmp) / f"out{jobs}.jsonl"
+                    secs, cpu, own = run_cli(inp, out, jobs, args.chunk_size, path)
+                    rate = args.n / secs
+                    base = base or rate
+                    rows = sum(1 for _ in open(out))
+                    load = os.getloadavg()[0]
+                    # articles per CPU-second does not depend on what else the machine runs;
+                    # without start-up: for --jobs 1 only (workers start up in their own way)
+                    net = args.n / (cpu - startup_cpu) if jobs == 1 else float("nan")
+                    table.setdefault((path, jobs), []).append((net, startup_cpu, load))
+                    print(f"[{path}, run {run + 1}] --jobs {jobs}: {secs:6.1f} s wall  "
+                          f"{rate:6.0f} articles/s  x{rate / base:.2f} vs first;  "
+                          f"{cpu:6.1f} CPU-s  {args.n / cpu:6.0f} articles/CPU-s (incl. "
+                          f"start-up), {net:6.0f} without;  {rows} rows;  main process "
+                          f"{own if own is not None else float('nan'):.1f} CPU-s;  "
+                          f"load avg {load:.1f}")
+        if args.runs > 1 or len(args.paths) > 1:
+            print(f"\n| path | articles of ~{words / args.n:.0f} words per CPU-second, "
+                  f"start-up excluded ({args.runs} runs) | start-up CPU-s | load |")
+            print("|---|---|---|---|")
+            for (path, jobs), res in table.items():
+                if jobs != 1:
+                    continue
+                nets, ups, loads = zip(*res, strict=True)
+                print(f"| {path} | {min(nets):.0f}-{max(nets):.0f} | {min(ups):.1f}-{max(ups):.1f}"
+                      f" | {min(loads):.1f}-{max(loads):.1f} |")
 
 if __name__ == "__main__":
     main()

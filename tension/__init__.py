@@ -9,7 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from tension._types import (
+from tension import _native
+
+# before any hot module loads: the compiled build or the pure source (tension._native)
+_native.install()
+
+from tension._types import (  # noqa: E402
     Article,
     Event,
     IngestError,
@@ -18,7 +23,7 @@ from tension._types import (
     QuadPrediction,
     TensionError,
 )
-from tension._version import __version__
+from tension._version import __version__  # noqa: E402
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {

@@ -200,7 +200,7 @@ def test_bad_dated_tables_name_file_and_line(
     other = "actors_dictionary.tsv" if table == "leaders_recent.tsv" else "leaders_recent.tsv"
     (tmp_path / other).write_text(_HEADER6, encoding="utf-8")
     (tmp_path / table).write_text(_HEADER6 + rows, encoding="utf-8")
-    monkeypatch.setattr(_actors, "_data_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(_actors, "DATA_DIR", tmp_path)
     gazetteer.cache_clear()
     try:
         with pytest.raises(IngestError) as err:
@@ -227,7 +227,7 @@ def test_terms_handing_over_on_one_day_and_two_offices_at_once_are_allowed(
         + "Some General\tFRA\tstate\thead\t2021-01-01\t\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(_actors, "_data_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(_actors, "DATA_DIR", tmp_path)
     gazetteer.cache_clear()
     try:
         aliases = {a.text: a for a in gazetteer()[1] if a.source == "leaders"}

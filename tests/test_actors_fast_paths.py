@@ -22,6 +22,7 @@ from tension.extract._actors import (
     _LOWER_TOKEN,
     _WORD_AFTER,
     _WORD_BEFORE,
+    Alias,
     _first_verb,
     _fold,
     _in_datelines,
@@ -108,11 +109,12 @@ def test_fold_is_the_translate_table(text: str) -> None:
 
 def test_disjoint_candidates_skip_the_sort_but_keep_the_rule() -> None:
     # already in order and disjoint: returned as they are
-    cands = [(0, 4, "a"), (5, 9, "b"), (9, 12, "c")]
-    assert _resolve_overlaps(list(cands)) == cands  # type: ignore[arg-type]
+    a, b, c = (Alias(x, "FRA", "state", False) for x in "abc")
+    cands = [(0, 4, a), (5, 9, b), (9, 12, c)]
+    assert _resolve_overlaps(list(cands)) == cands
     # touching the fast path's edges: equal starts and an overlap go the long way
-    assert _resolve_overlaps([(0, 4, "a"), (0, 9, "b")]) == [(0, 9, "b")]  # type: ignore[list-item]
-    assert _resolve_overlaps([(0, 4, "a"), (3, 9, "b")]) == [(3, 9, "b")]  # type: ignore[list-item]
+    assert _resolve_overlaps([(0, 4, a), (0, 9, b)]) == [(0, 9, b)]
+    assert _resolve_overlaps([(0, 4, a), (3, 9, b)]) == [(3, 9, b)]
 
 
 _DATELINE_TEXTS = [
@@ -253,7 +255,7 @@ def test_case_exact_alias_that_lowercases_to_more_characters_is_refused(
         "D\u0130K\tORG_B\torganisation\t\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(_actors, "_data_path", lambda name: tmp_path / name)
+    monkeypatch.setattr(_actors, "DATA_DIR", tmp_path)
     gazetteer.cache_clear()
     try:
         with pytest.raises(IngestError) as err:

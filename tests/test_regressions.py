@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tension._types import Article
-from tension.extract._actors import _resolve_overlaps, find_actors
+from tension.extract._actors import Alias, _resolve_overlaps, find_actors
 from tension.extract._signals import extract_signals
 from tension.read._clean import clean_text
 
@@ -119,13 +119,13 @@ def test_resolve_overlaps_matches_brute_force() -> None:
         cands = []
         for k in range(rng.randint(0, 25)):
             s = rng.randint(0, 60)
-            cands.append((s, s + rng.randint(1, 12), k))
+            cands.append((s, s + rng.randint(1, 12), Alias(f"a{k}", "FRA", "state", False)))
         want: list[tuple[int, int, Any]] = []
         for s, e, a in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0])):
             if all(e <= ks or s >= ke for ks, ke, _ in want):
                 want.append((s, e, a))
         want.sort(key=lambda c: c[0])
-        assert _resolve_overlaps(list(cands)) == want  # type: ignore[arg-type]
+        assert _resolve_overlaps(list(cands)) == want
 
 
 # --------------------------------------------------------------------------- fuzz crashes

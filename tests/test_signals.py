@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tension._types import MODALITIES, Article, Event
+from tension.extract._counts import SignalCounts
 from tension.extract._signals import (
-    SignalCounts,
     _counts_as_present,
     article_signals,
     extract_signals,

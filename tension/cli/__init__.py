@@ -30,13 +30,15 @@ COMMANDS: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tension._native import status
     from tension._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="tension",
         description="Bilateral escalation scores for pairs of countries from news articles.",
     )
-    parser.add_argument("--version", action="version", version=f"tension {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"tension {__version__}; hot path: {status()}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -84,7 +84,14 @@ class Alias:
     person: bool = False  # a person's name (head, minister): person context rules apply
 
 
+# tests point this at a folder of their own tables (a module variable, not a patched function:
+# the compiled build calls its functions directly, but reads its globals at each use)
+DATA_DIR: Any = None
+
+
 def _data_path(name: str) -> Any:
+    if DATA_DIR is not None:
+        return DATA_DIR / name
     return resources.files("tension") / "data" / name
 
 

@@ -37,16 +37,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-
-from tension._gc import bulk_gc
-from tension._types import MODALITIES, Article, Event, Mention
-from tension.extract._taxonomy import SIGNALS, SignalSpec, load_cues, load_taxonomy
+from tension._types import Article, Event, Mention
+from tension.extract._taxonomy import SignalSpec, load_cues, load_taxonomy
 from tension.read._text import split_sentences
 
 __all__ = [
-    "extract_signals", "SignalCounts", "text_quad_class", "article_signals", "default_threshold",
+    "extract_signals", "text_quad_class", "article_signals", "default_threshold",
 ]
 
 log = logging.getLogger(__name__)
@@ -1413,47 +1409,3 @@ def text_quad_class(events: Iterable[Event]) -> str:
             if best is None or e.confidence > best.confidence:
                 best = e
     return best.quad_class if best is not None else "statement"
-
-
-# ---------------------------------------------------------------- scikit-learn transformer
-
-
-class SignalCounts(TransformerMixin, BaseEstimator):
-    """Article-level counts per signal x modality (``military_strike__asserted``, ...).
-
-    ``X`` is a sequence (list or Series) of event lists, or of Articles / strings (extracted on
-    the fly). Background events are left out unless ``include_background``; events below
-    ``min_confidence`` are left out.
-    """
-
-    def __init__(self, include_background: bool = False, min_confidence: float = 0.0) -> None:
-        self.include_background = include_background
-        self.min_confidence = min_confidence
-
-    def fit(self, X: Any, y: Any = None) -> SignalCounts:
-        self.n_features_out_ = len(SIGNALS) * len(MODALITIES)
-        return self
-
-    def get_feature_names_out(self, input_features: Any = None) -> Any:
-        return np.asarray([f"{s}__{m}" for s in SIGNALS for m in MODALITIES], dtype=object)
-
-    def transform(self, X: Any) -> Any:
-        names = list(self.get_feature_names_out())
-        index = {n: i for i, n in enumerate(names)}
-        rows = list(X.tolist() if hasattr(X, "tolist") else X)
-        out = np.zeros((len(rows), len(names)), dtype=float)
-        with bulk_gc():
-            for r, item in enumerate(rows):
-                self._count_into(out[r], item, index)
-        return out
-
-    def _count_into(self, row: np.ndarray, item: Any, index: dict[str, int]) -> None:
-        events = item if isinstance(item, list | tuple) else extract_signals(item)
-        for e in events:
-            if e.background and not self.include_background:
-                continue
-            if e.confidence < self.min_confidence:
-                continue
-            j = index.get(f"{e.signal}__{e.modality}")
-            if j is not None:
-                row[j] += 1

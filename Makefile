@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint layers typecheck pytest clean
+# the modules setup.py compiles (tension/_native.py COMPILED): an edit rebuilds them in place,
+# so `make demo` and `make test` run the compiled path of the current source; without a
+# compiler (or with TENSION_PURE=1) the build says so and the pure source runs, same output
+HOT := tension/read/_text.py tension/read/_clean.py tension/extract/_actors.py \
+	tension/extract/_signals.py tension/extract/_sentclf.py tension/model/_dyads.py
+NATIVE := tension/_native.sha256
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +25,11 @@ $(DEVSTAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev,skops]"
 	touch $(STAMP) $(DEVSTAMP)
 
-demo: $(STAMP)
+$(NATIVE): setup.py $(HOT) | $(STAMP)
+	$(PY) setup.py -q build_ext --inplace 2>&1 | grep -v "warning: Treating" || true
+	@touch $(NATIVE)
+
+demo: $(STAMP) $(NATIVE)
 	$(VENV)/bin/tension demo
 
 lint: $(DEVSTAMP)
@@ -32,10 +42,11 @@ layers: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(VENV)/bin/mypy tension
 
-pytest: $(DEVSTAMP)
+pytest: $(DEVSTAMP) $(NATIVE)
 	$(VENV)/bin/pytest -q
 
 test: lint layers typecheck pytest
 
 clean:
 	rm -rf out build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -f tension/*.so tension/*/*.so $(NATIVE)

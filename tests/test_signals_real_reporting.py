@@ -51,6 +51,13 @@ ACTS = [
     # two armies firing at their shared border fire at each other
     ("Kyrgyz and Tajik troops resorted to heavy firing along the border on Friday.",
      _FORCE, "KGZ", "TJK", set()),
+    # ... and so do two armies a control line runs between, or the agents of "firing by X and Y"
+    ("Chinese and Indian troops resorted to firing in the valley on Sunday.", _FORCE, "CHN",
+     "IND", set()),
+    ("Firing by North Korean and South Korean troops wounded a farmer on Tuesday.", _FORCE,
+     "PRK", "KOR", set()),
+    ("Firing by Kyrgyz and Tajik border guards along the frontier wounded a herder.", _FORCE,
+     "KGZ", "TJK", set()),
     # passive voice: the agent after "by" acts on the subject
     ("A Laotian patrol was shot at by Vietnamese border troops on Friday.", _FORCE, "VNM",
      "LAO", set()),
@@ -155,6 +162,15 @@ PARTNERS = [
     # agents of a passive: partners too
     ("The border post was shelled by Syrian and Iraqi artillery.", _FORCE, set(),
      {("SYR", "IRQ")}),
+    ("The outpost was shelled by Afghan and Pakistani artillery.", _FORCE, set(),
+     {("AFG", "PAK")}),
+    # fire by two armies with no object and no border or control line between them: partners;
+    # fire at an unnamed group is never at each other
+    ("Firing by Syrian and Iraqi troops wounded two herders.", _FORCE, set(), {("SYR", "IRQ")}),
+    ("Indian and Pakistani peacekeepers fired at militants in the forest.", _FORCE, set(),
+     {("IND", "PAK")}),
+    ("Kyrgyz and Tajik troops fired on smugglers near the border.", _FORCE, set(),
+     {("KGZ", "TJK")}),
     # coordinated objects of "with": the partners met, not each other
     ("Negotiations with Vietnam and Laos continued through the spring.", {"talks"},
      {(None, "VNM"), (None, "LAO")}, {("VNM", "LAO")}),

@@ -12,9 +12,11 @@ Agency (``_attribute``): states and named groups act (``G:...`` codes from the a
 unnamed "militants", "gunmen" are ``G:unnamed``); a group's act keeps the group as its source,
 and so is no state pair's. Coordinated subjects act each on the object ("the UK and US struck
 Iraq": GBR->IRQ, USA->IRQ), coordinated objects likewise, except for mutual acts (talks, clashes,
-agreements: "X and Y" is the pair); "by X" after a noun ("condemned the attack by X") is that
-noun's agent, not the verb's; "brokered/mediated by X, Y" names go-betweens; the dead are the
-target ("were killed"). A sentence borrows the article's pair only when it names no actor at all.
+agreements: "X and Y" is the pair) and fire with no object by two sides at a border or across a
+control line ("firing by Indian and Pakistani troops": the pair); "by X" after a noun
+("condemned the attack by X") is that noun's agent, not the verb's; "brokered/mediated by X, Y"
+names go-betweens; the dead are the target ("were killed"). A sentence borrows the article's pair
+only when it names no actor at all.
 
 Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
 explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;
@@ -442,11 +444,6 @@ _RECIPROCAL = ("each other", "one another", "traded", "exchanged", "mutual")
 _BORDER_WORDS = ("border", "frontier", "boundary", "line of control", "loc", "ceasefire line")
 
 
-def _at_border(low: str, cs: int, ce: int) -> bool:
-    """Does the clause put the act at a border ("Indian and Pakistani troops resorted to firing
-    along the border": two armies firing at their shared line fire at each other)?"""
-    clause = low[cs:ce]
-    return any(w in clause for w in _BORDER_WORDS)
 
 
 def _reciprocal(low: str, cs: int, ce: int) -> bool:
@@ -583,6 +580,36 @@ def _across_line(text: str, start: int, end: int, known: str | None) -> str | No
     return None
 
 
+# the fire's object follows: "fired at X", "fired on X" (not "fired on Sunday", "on the night")
+_FIRE_AT = re.compile(
+    r"\s+(?:at|upon|on(?!\s+(?:\w+day|the\s+(?:\w+day|night|morning|evening|\d)|\d)))\s")
+
+
+@functools.cache
+def _line_pairs() -> frozenset[frozenset[str]]:
+    """The pairs of states a control line of ``border_lines.tsv`` runs between."""
+    return frozenset(frozenset(states) for _, states in _line_patterns())
+
+
+def _fire_at_each_other(
+    low: str, sent: _Sent, hit: _Hit, cs: int, ce: int, a: str, b: str
+) -> bool:
+    """Do two states named side by side as the agents of fire, with no object ("Indian and
+    Pakistani troops resorted to firing", "firing by Kyrgyz and Tajik troops"), fire at each
+    other? Yes when the clause puts the fire at a border, or when a control line runs between
+    the two (armies facing each other across a line do not fire side by side); never when the
+    fire has an unnamed non-state object ("fired at militants")."""
+    # a cue may end in the preposition itself ("fired on")
+    at = hit.start + hit.phrase.rfind(" ") if hit.phrase.endswith((" at", " on", " upon")) \
+        else hit.end
+    if _FIRE_AT.match(low, at) or any(hit.end <= s and e <= ce for s, e in sent.nonstate):
+        return False
+    if frozenset((a, b)) in _line_pairs():
+        return True
+    clause = low[cs:ce]
+    return any(w in clause for w in _BORDER_WORDS)
+
+
 def _landmarks(low: str, sent: _Sent) -> set[str]:
     """States the sentence names only as a landmark ("near the border with Mali"): where, not
     who; the article's pair never fills a side of an act with one of them."""
@@ -605,6 +632,15 @@ def _names_a_group(m: Mention, nonstate: list[tuple[int, int]]) -> bool:
     """Is the state mention ``m`` the adjective of an unnamed group right after it ("Ugandan
     rebels", "Pakistani militants")?"""
     return any(0 < s - m.clean_end <= 1 for s, _ in nonstate)
+
+
+def _has_object(after: list[Mention], skip: set[int], sides: list[Mention],
+                location: str | None, sig: str) -> bool:
+    """Does the act of the coordinated ``sides`` name an object after the trigger (a state or
+    group other than them; the place of an act of force counts)?"""
+    codes = {x.code for x in sides}
+    return any(id(m) not in skip and m.code not in codes
+               and (m.code != location or sig in _TARGET_IS_LOCATION) for m in after)
 
 
 def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
@@ -678,14 +714,18 @@ def _attribute(
     cand: Mention | None = None
     if agent is not None:
         source = agent.code
-        if len(agents) == 2 and _mutual(hit):
-            # "a pact was signed by X and Y": the pair
+        passive = _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+        if len(agents) == 2 and (_mutual(hit) or sig == "military_strike" and not passive and (
+                not _has_object(after, skip, agents, location, sig))
+                and _fire_at_each_other(low, sent, hit, cs, ce, source, agents[1].code)):
+            # "a pact was signed by X and Y", "firing by Indian and Pakistani troops": the pair
+            # (but "the post was shelled by X and Y": partners on the post)
             return source, agents[1].code, location, more, co
         more.extend((a.code, None) for a in agents[1:])
         # "an attack by Egyptian and Syrian forces": partners, never on each other
         co.update(a.code for a in agents)
         # passive voice: "X was struck by Y" -> Y on X
-        if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
+        if before and passive:
             target = before[-1].code
     elif before:
         # a state named as a place ("in Pakistan") is where, not who, and one governed by a
@@ -717,12 +757,11 @@ def _attribute(
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
-            has_object = any(id(m) not in skip and m.code not in {x.code for x in subjects}
-                             and (m.code != location or sig in _TARGET_IS_LOCATION)
-                             for m in after)
-            if len(subjects) == 2 and (sig == "armed_clash" or not has_object and (
+            if len(subjects) == 2 and (sig == "armed_clash" or not _has_object(
+                    after, skip, subjects, location, sig) and (
                     _mutual(hit) or _reciprocal(low, cs, ce)
-                    or sig == "military_strike" and _at_border(low, cs, ce))):
+                    or sig == "military_strike" and _fire_at_each_other(
+                        low, sent, hit, cs, ce, subjects[0].code, subjects[1].code))):
                 # "Iran and Pakistan pledged ...", "Thai and Cambodian troops clashed", "X and Y
                 # traded accusations": the pair
                 return subjects[-2].code, subjects[-1].code, location, more, co

@@ -63,6 +63,16 @@ ACTS = [
      "LAO", set()),
     ("Two Peruvian soldiers were killed by Chilean fire near the frontier.", {"casualties"},
      "CHL", "PER", set()),
+    # the dead and wounded are the target of the fire they fell to (the line names its source)
+    ("A South Korean soldier was killed in firing across the DMZ on Monday.",
+     {"military_strike"}, "PRK", "KOR", set()),
+    ("Three Lebanese civilians were wounded in shelling across the Blue Line.",
+     {"military_strike"}, "ISR", "LBN", set()),
+    # but the subject of an active verb of killing fires, and so does one that fired first
+    ("Pakistani troops killed two soldiers in firing across the LoC.", {"military_strike"},
+     "PAK", "IND", set()),
+    ("Chinese troops shelled a post where two Indian soldiers were killed in the firing.",
+     {"military_strike"}, "CHN", "IND", set()),
     # demands, refusals, material help, extradition, apology
     ("Egypt continued to send arms to Libya despite the embargo.", {"aid"}, "EGY", "LBY",
      set()),

@@ -643,6 +643,18 @@ def _has_object(after: list[Mention], skip: set[int], sides: list[Mention],
                and (m.code != location or sig in _TARGET_IS_LOCATION) for m in after)
 
 
+def _victims(low: str, sent: _Sent, hit: _Hit) -> bool:
+    """Does the casualty cue ``hit`` tell who suffered ("were killed", "soldiers killed in the
+    shelling"): the mention before it is the target?"""
+    return bool(_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
+                or _VICTIM_NEXT.match(low, hit.end))
+
+
+def _between(sent: _Sent, start: int, end: int) -> list[_Hit]:
+    """The sentence's triggers that lie within ``start:end``."""
+    return [t for t in sent.triggers if start <= t.start and t.end <= end]
+
+
 def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
     """Does an unnamed non-state word ("smugglers", "militants") stand between the trigger and
     the mention ``m`` (within 40 characters of the trigger): the act's object is the group?"""
@@ -749,10 +761,12 @@ def _attribute(
             if head is not None:
                 cand = head
         source = cand.code
-        if sig == "casualties" and (
-                _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
-                or _VICTIM_NEXT.match(low, hit.end)):
-            # "US servicemen were killed outside Basra": the dead are the target
+        if sig == "casualties" and _victims(low, sent, hit) or sig in _FORCE and any(
+                t.name == "casualties" and _victims(low, sent, t)
+                for t in _between(sent, cand.clean_end, hit.start)) and not any(
+                t.name in _FORCE for t in _between(sent, cand.clean_end, hit.start)):
+            # "US servicemen were killed outside Basra", "a soldier was wounded in firing
+            # across the line": the dead and wounded are the target, of the fire too
             return None, cand.code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]

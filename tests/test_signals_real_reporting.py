@@ -133,6 +133,23 @@ AGENCY = [
     # the dead are the target
     ("Four US servicemen were killed by a roadside bomb outside Basra.", {"casualties"},
      {(None, "USA")}, {("USA", "IRQ"), ("USA", None)}),
+    # a state governed by a preposition ("on X", "for X", "to X") is not the actor of a
+    # later act; the verbs of giving and expressing split subject from object
+    ("Ghana launched raids on Togo after a border incident.", {"armed_clash"},
+     {("GHA", "TGO")}, {("TGO", "GHA")}),
+    ("Canada imposed curbs on Cuba in a row over fishing.", {"accusation"},
+     {("CAN", "CUB")}, {("CUB", "CAN")}),
+    ("Peru expresses deep sympathy for the Chilean people and condemns the bombing.",
+     {"accusation"}, {("PER", "CHL")}, {("CHL", "PER")}),
+    ("Spain gave to Morocco a batch of patrol boats as loans.", {"aid"}, {("ESP", "MAR")},
+     {("MAR", "ESP")}),
+    ("Norway provides Kenya with grain and offers fresh loans.", {"aid"}, {("NOR", "KEN")},
+     {("KEN", "NOR")}),
+    ("Vietnam lifts its embargo on China under a new trade agreement.", {"agreement"},
+     {("VNM", "CHN")}, {("CHN", "VNM")}),
+    # ... but a state after the act's verb still acts
+    ("Pressure on Iran grew as Israel struck targets in Syria.", _FORCE, {("ISR", "SYR")},
+     {("IRN", "SYR"), ("IRN", "ISR")}),
 ]
 
 

@@ -397,11 +397,12 @@ _LOC = re.compile(
     r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?"
     r"(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$"
 )
-_PREPOSITIONS = frozenset({"to", "from", "with", "for", "against", "toward", "towards"})
+_PREPOSITIONS = frozenset({"to", "from", "with", "for", "against", "toward", "towards", "on"})
 
 
 def _after_preposition(low: str, floor: int, m: Mention) -> bool:
-    """Is the mention governed by a preposition ("to Indonesia", "from the United States")?"""
+    """Is the mention governed by a preposition ("to Indonesia", "from the United States",
+    "raids on Togo")?"""
     words = low[max(floor, m.clean_start - 16):m.clean_start].split()
     if words and words[-1] == "the":
         words.pop()

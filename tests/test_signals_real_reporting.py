@@ -73,6 +73,11 @@ ACTS = [
      "PAK", "IND", set()),
     ("Chinese troops shelled a post where two Indian soldiers were killed in the firing.",
      {"military_strike"}, "CHN", "IND", set()),
+    # the subject of the fire that caused the casualties caused them
+    ("Four farmers were injured as Afghan border guards fired across the Durand Line.",
+     {"casualties"}, "AFG", "PAK", set()),
+    ("Six herders were wounded after Chadian jets struck a camp in Sudan.", {"casualties"},
+     "TCD", "SDN", set()),
     # demands, refusals, material help, extradition, apology
     ("Egypt continued to send arms to Libya despite the embargo.", {"aid"}, "EGY", "LBY",
      set()),
@@ -147,6 +152,9 @@ AGENCY = [
      {("KEN", "NOR")}),
     ("Vietnam lifts its embargo on China under a new trade agreement.", {"agreement"},
      {("VNM", "CHN")}, {("CHN", "VNM")}),
+    # a state in a cause clause that tells no fire is no agent of the casualties
+    ("Two soldiers died as Ethiopia and Eritrea signed the peace deal in Jeddah.",
+     {"casualties"}, set(), {("ETH", "ERI"), ("ERI", "ETH"), ("ETH", None), ("ERI", None)}),
     # ... but a state after the act's verb still acts
     ("Pressure on Iran grew as Israel struck targets in Syria.", _FORCE, {("ISR", "SYR")},
      {("IRN", "SYR"), ("IRN", "ISR")}),

@@ -15,8 +15,9 @@ Iraq": GBR->IRQ, USA->IRQ), coordinated objects likewise, except for mutual acts
 agreements: "X and Y" is the pair) and fire with no object by two sides at a border or across a
 control line ("firing by Indian and Pakistani troops": the pair); "by X" after a noun
 ("condemned the attack by X") is that noun's agent, not the verb's; "brokered/mediated by X, Y"
-names go-betweens; the dead are the target ("were killed"). A sentence borrows the article's pair
-only when it names no actor at all.
+names go-betweens; the dead are the target ("were killed"), of the fire they fell to too ("killed
+in firing"), and the subject of the fire that caused them is the source ("were killed when X
+shelled"). A sentence borrows the article's pair only when it names no actor at all.
 
 Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
 explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;
@@ -644,6 +645,20 @@ def _has_object(after: list[Mention], skip: set[int], sides: list[Mention],
                and (m.code != location or sig in _TARGET_IS_LOCATION) for m in after)
 
 
+_CAUSE_CLAUSE = re.compile(r"\s*(?:[\w,]+\s+){0,4}?(?:as|when|after|while)\s+(?:the\s+)?$")
+
+
+def _cause_subject(low: str, sent: _Sent, hit: _Hit, after: list[Mention]) -> Mention | None:
+    """The subject of an act of force in a clause that tells the cause of the casualties
+    ``hit`` ("were killed when X shelled ...", "were injured as X fired ..."), if any."""
+    if not after or not _CAUSE_CLAUSE.match(low[hit.end:after[0].clean_start]):
+        return None
+    m = after[0]
+    if any(t.name in _FORCE and 0 <= t.start - m.clean_end <= 40 for t in sent.triggers):
+        return m
+    return None
+
+
 def _victims(low: str, sent: _Sent, hit: _Hit) -> bool:
     """Does the casualty cue ``hit`` tell who suffered ("were killed", "soldiers killed in the
     shelling"): the mention before it is the target?"""
@@ -706,6 +721,12 @@ def _attribute(
             # the noun, not of the verb
             break
     agents = _chain(low, after, agent_i, 1) if agent is not None else []
+    if agent is None and sig == "casualties":
+        # "five civilians were injured as X fired ...": X, the subject of the fire that
+        # caused them, is the agent
+        agent = _cause_subject(low, sent, hit, after)
+        if agent is not None:
+            agents = [agent]
     origin: set[int] = set()
     loc_m: Mention | None = None
     for m in after:

@@ -152,6 +152,13 @@ AGENCY = [
      {("KEN", "NOR")}),
     ("Vietnam lifts its embargo on China under a new trade agreement.", {"agreement"},
      {("VNM", "CHN")}, {("CHN", "VNM")}),
+    # "X gave Y a warning": Y receives the act of X (but "accused Y of a violation": Y's act)
+    ("Iran sent Iraq a formal protest on Monday.", {"protest"}, {("IRN", "IRQ")},
+     {("IRQ", "IRN")}),
+    ("Chile gave Bolivia a blunt warning over the river.", {"accusation", "military_threat"},
+     {("CHL", "BOL")}, {("BOL", "CHL")}),
+    ("Peru accused Ecuador of a serious violation of its airspace.", {"sovereignty_violation"},
+     {("ECU", "PER")}, {("PER", "ECU")}),
     # a state in a cause clause that tells no fire is no agent of the casualties
     ("Two soldiers died as Ethiopia and Eritrea signed the peace deal in Jeddah.",
      {"casualties"}, set(), {("ETH", "ERI"), ("ERI", "ETH"), ("ETH", None), ("ERI", None)}),

@@ -410,6 +410,8 @@ def _after_preposition(low: str, floor: int, m: Mention) -> bool:
     return bool(words) and words[-1] in _PREPOSITIONS
 
 
+# between an indirect object and the noun of the act given to it: "gave Y a stern, personal "
+_INDIRECT = re.compile(r"\s+(?:a|an)\s+(?:[\w-]+,?\s+(?:and\s+)?){0,3}")
 _BROKER_WORDS = ("broker", "mediat", "facilitat", "hosted", "sponsored", "arranged")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
 
@@ -769,8 +771,10 @@ def _attribute(
                               and _after_preposition(low, sent.start, m))),
                     None) or next((m for m in reversed(before) if m.role != "location"),
                                   before[-1])
-        if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
-            # "X expelled Y's envoy and closed the border": the second verb shares X
+        if cand.role != "subject" and (" and " in low[cand.clean_end:hit.start] or (
+                cand.role == "object" and _INDIRECT.fullmatch(low, cand.clean_end, hit.start))):
+            # "X expelled Y's envoy and closed the border": the second verb shares X; "X gave
+            # Y a stern warning": Y receives the act of X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)
         elif cand is not before[0] and "," in low[cand.clean_end:hit.start] and (
                 cand is not before[-1] or len(_chain(low, before, len(before) - 1, -1)) < 2):

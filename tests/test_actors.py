@@ -395,6 +395,11 @@ def test_every_un_member_code_is_a_real_iso3_code() -> None:
         ("Turkish drones hit targets in northern Iraq.", "IRQ", "location"),
         ("Shelling was reported in the south-eastern Ukraine countryside.", "UKR", "location"),
         ("Eastern Congo is rich in minerals.", "COD", "subject"),  # a compass word alone: no
+        # verbs of giving and expressing split subject from object
+        ("Peru expresses deep sympathy for the Chilean people.", "CHL", "object"),
+        ("Spain gave two patrol boats to Morocco.", "MAR", "object"),
+        ("Norway provides Kenya with grain.", "KEN", "object"),
+        ("Vietnam lifts its embargo on China.", "CHN", "object"),
     ],
 )
 def test_roles(text: str, code: str, role: str) -> None:

@@ -51,11 +51,33 @@ ACTS = [
     # two armies firing at their shared border fire at each other
     ("Kyrgyz and Tajik troops resorted to heavy firing along the border on Friday.",
      _FORCE, "KGZ", "TJK", set()),
+    # ... and so do two armies a control line runs between, or the agents of "firing by X and Y"
+    ("Chinese and Indian troops resorted to firing in the valley on Sunday.", _FORCE, "CHN",
+     "IND", set()),
+    ("Firing by North Korean and South Korean troops wounded a farmer on Tuesday.", _FORCE,
+     "PRK", "KOR", set()),
+    ("Firing by Kyrgyz and Tajik border guards along the frontier wounded a herder.", _FORCE,
+     "KGZ", "TJK", set()),
     # passive voice: the agent after "by" acts on the subject
     ("A Laotian patrol was shot at by Vietnamese border troops on Friday.", _FORCE, "VNM",
      "LAO", set()),
     ("Two Peruvian soldiers were killed by Chilean fire near the frontier.", {"casualties"},
      "CHL", "PER", set()),
+    # the dead and wounded are the target of the fire they fell to (the line names its source)
+    ("A South Korean soldier was killed in firing across the DMZ on Monday.",
+     {"military_strike"}, "PRK", "KOR", set()),
+    ("Three Lebanese civilians were wounded in shelling across the Blue Line.",
+     {"military_strike"}, "ISR", "LBN", set()),
+    # but the subject of an active verb of killing fires, and so does one that fired first
+    ("Pakistani troops killed two soldiers in firing across the LoC.", {"military_strike"},
+     "PAK", "IND", set()),
+    ("Chinese troops shelled a post where two Indian soldiers were killed in the firing.",
+     {"military_strike"}, "CHN", "IND", set()),
+    # the subject of the fire that caused the casualties caused them
+    ("Four farmers were injured as Afghan border guards fired across the Durand Line.",
+     {"casualties"}, "AFG", "PAK", set()),
+    ("Six herders were wounded after Chadian jets struck a camp in Sudan.", {"casualties"},
+     "TCD", "SDN", set()),
     # demands, refusals, material help, extradition, apology
     ("Egypt continued to send arms to Libya despite the embargo.", {"aid"}, "EGY", "LBY",
      set()),
@@ -116,6 +138,33 @@ AGENCY = [
     # the dead are the target
     ("Four US servicemen were killed by a roadside bomb outside Basra.", {"casualties"},
      {(None, "USA")}, {("USA", "IRQ"), ("USA", None)}),
+    # a state governed by a preposition ("on X", "for X", "to X") is not the actor of a
+    # later act; the verbs of giving and expressing split subject from object
+    ("Ghana launched raids on Togo after a border incident.", {"armed_clash"},
+     {("GHA", "TGO")}, {("TGO", "GHA")}),
+    ("Canada imposed curbs on Cuba in a row over fishing.", {"accusation"},
+     {("CAN", "CUB")}, {("CUB", "CAN")}),
+    ("Peru expresses deep sympathy for the Chilean people and condemns the bombing.",
+     {"accusation"}, {("PER", "CHL")}, {("CHL", "PER")}),
+    ("Spain gave to Morocco a batch of patrol boats as loans.", {"aid"}, {("ESP", "MAR")},
+     {("MAR", "ESP")}),
+    ("Norway provides Kenya with grain and offers fresh loans.", {"aid"}, {("NOR", "KEN")},
+     {("KEN", "NOR")}),
+    ("Vietnam lifts its embargo on China under a new trade agreement.", {"agreement"},
+     {("VNM", "CHN")}, {("CHN", "VNM")}),
+    # "X gave Y a warning": Y receives the act of X (but "accused Y of a violation": Y's act)
+    ("Iran sent Iraq a formal protest on Monday.", {"protest"}, {("IRN", "IRQ")},
+     {("IRQ", "IRN")}),
+    ("Chile gave Bolivia a blunt warning over the river.", {"accusation", "military_threat"},
+     {("CHL", "BOL")}, {("BOL", "CHL")}),
+    ("Peru accused Ecuador of a serious violation of its airspace.", {"sovereignty_violation"},
+     {("ECU", "PER")}, {("PER", "ECU")}),
+    # a state in a cause clause that tells no fire is no agent of the casualties
+    ("Two soldiers died as Ethiopia and Eritrea signed the peace deal in Jeddah.",
+     {"casualties"}, set(), {("ETH", "ERI"), ("ERI", "ETH"), ("ETH", None), ("ERI", None)}),
+    # ... but a state after the act's verb still acts
+    ("Pressure on Iran grew as Israel struck targets in Syria.", _FORCE, {("ISR", "SYR")},
+     {("IRN", "SYR"), ("IRN", "ISR")}),
 ]
 
 
@@ -155,6 +204,15 @@ PARTNERS = [
     # agents of a passive: partners too
     ("The border post was shelled by Syrian and Iraqi artillery.", _FORCE, set(),
      {("SYR", "IRQ")}),
+    ("The outpost was shelled by Afghan and Pakistani artillery.", _FORCE, set(),
+     {("AFG", "PAK")}),
+    # fire by two armies with no object and no border or control line between them: partners;
+    # fire at an unnamed group is never at each other
+    ("Firing by Syrian and Iraqi troops wounded two herders.", _FORCE, set(), {("SYR", "IRQ")}),
+    ("Indian and Pakistani peacekeepers fired at militants in the forest.", _FORCE, set(),
+     {("IND", "PAK")}),
+    ("Kyrgyz and Tajik troops fired on smugglers near the border.", _FORCE, set(),
+     {("KGZ", "TJK")}),
     # coordinated objects of "with": the partners met, not each other
     ("Negotiations with Vietnam and Laos continued through the spring.", {"talks"},
      {(None, "VNM"), (None, "LAO")}, {("VNM", "LAO")}),

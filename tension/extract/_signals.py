@@ -12,9 +12,12 @@ Agency (``_attribute``): states and named groups act (``G:...`` codes from the a
 unnamed "militants", "gunmen" are ``G:unnamed``); a group's act keeps the group as its source,
 and so is no state pair's. Coordinated subjects act each on the object ("the UK and US struck
 Iraq": GBR->IRQ, USA->IRQ), coordinated objects likewise, except for mutual acts (talks, clashes,
-agreements: "X and Y" is the pair); "by X" after a noun ("condemned the attack by X") is that
-noun's agent, not the verb's; "brokered/mediated by X, Y" names go-betweens; the dead are the
-target ("were killed"). A sentence borrows the article's pair only when it names no actor at all.
+agreements: "X and Y" is the pair) and fire with no object by two sides at a border or across a
+control line ("firing by Indian and Pakistani troops": the pair); "by X" after a noun
+("condemned the attack by X") is that noun's agent, not the verb's; "brokered/mediated by X, Y"
+names go-betweens; the dead are the target ("were killed"), of the fire they fell to too ("killed
+in firing"), and the subject of the fire that caused them is the source ("were killed when X
+shelled"). A sentence borrows the article's pair only when it names no actor at all.
 
 Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
 explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;
@@ -391,17 +394,20 @@ _LOC = re.compile(
     r"[ioaw](?<!\w.)(?:(?<=i)n(?:side|to)?|(?<=o)(?:n|ver)|(?<=w)ithin|(?<=a)cross)\s+(?:the\s+)?"
     r"(?:(?:north|south)?-?(?:east|west)?(?:ern)?\s+|central\s+)?$"
 )
-_PREPOSITIONS = frozenset({"to", "from", "with", "for", "against", "toward", "towards"})
+_PREPOSITIONS = frozenset({"to", "from", "with", "for", "against", "toward", "towards", "on"})
 
 
 def _after_preposition(low: str, floor: int, m: Mention) -> bool:
-    """Is the mention governed by a preposition ("to Indonesia", "from the United States")?"""
+    """Is the mention governed by a preposition ("to Indonesia", "from the United States",
+    "raids on Togo")?"""
     words = low[max(floor, m.clean_start - 16):m.clean_start].split()
     if words and words[-1] == "the":
         words.pop()
     return bool(words) and words[-1] in _PREPOSITIONS
 
 
+# between an indirect object and the noun of the act given to it: "gave Y a stern, personal "
+_INDIRECT = re.compile(r"\s+(?:a|an)\s+(?:[\w-]+,?\s+(?:and\s+)?){0,3}")
 _BROKER_WORDS = ("broker", "mediat", "facilitat", "hosted", "sponsored", "arranged")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+ly\s+)?$")
 
@@ -438,11 +444,6 @@ _RECIPROCAL = ("each other", "one another", "traded", "exchanged", "mutual")
 _BORDER_WORDS = ("border", "frontier", "boundary", "line of control", "loc", "ceasefire line")
 
 
-def _at_border(low: str, cs: int, ce: int) -> bool:
-    """Does the clause put the act at a border ("Indian and Pakistani troops resorted to firing
-    along the border": two armies firing at their shared line fire at each other)?"""
-    clause = low[cs:ce]
-    return any(w in clause for w in _BORDER_WORDS)
 
 
 def _reciprocal(low: str, cs: int, ce: int) -> bool:
@@ -579,6 +580,36 @@ def _across_line(text: str, start: int, end: int, known: str | None) -> str | No
     return None
 
 
+# the fire's object follows: "fired at X", "fired on X" (not "fired on Sunday", "on the night")
+_FIRE_AT = re.compile(
+    r"\s+(?:at|upon|on(?!\s+(?:\w+day|the\s+(?:\w+day|night|morning|evening|\d)|\d)))\s")
+
+
+@functools.cache
+def _line_pairs() -> frozenset[frozenset[str]]:
+    """The pairs of states a control line of ``border_lines.tsv`` runs between."""
+    return frozenset(frozenset(states) for _, states in _line_patterns())
+
+
+def _fire_at_each_other(
+    low: str, sent: _Sent, hit: _Hit, cs: int, ce: int, a: str, b: str
+) -> bool:
+    """Do two states named side by side as the agents of fire, with no object ("Indian and
+    Pakistani troops resorted to firing", "firing by Kyrgyz and Tajik troops"), fire at each
+    other? Yes when the clause puts the fire at a border, or when a control line runs between
+    the two (armies facing each other across a line do not fire side by side); never when the
+    fire has an unnamed non-state object ("fired at militants")."""
+    # a cue may end in the preposition itself ("fired on")
+    at = hit.start + hit.phrase.rfind(" ") if hit.phrase.endswith((" at", " on", " upon")) \
+        else hit.end
+    if _FIRE_AT.match(low, at) or any(hit.end <= s and e <= ce for s, e in sent.nonstate):
+        return False
+    if frozenset((a, b)) in _line_pairs():
+        return True
+    clause = low[cs:ce]
+    return any(w in clause for w in _BORDER_WORDS)
+
+
 def _landmarks(low: str, sent: _Sent) -> set[str]:
     """States the sentence names only as a landmark ("near the border with Mali"): where, not
     who; the article's pair never fills a side of an act with one of them."""
@@ -601,6 +632,41 @@ def _names_a_group(m: Mention, nonstate: list[tuple[int, int]]) -> bool:
     """Is the state mention ``m`` the adjective of an unnamed group right after it ("Ugandan
     rebels", "Pakistani militants")?"""
     return any(0 < s - m.clean_end <= 1 for s, _ in nonstate)
+
+
+def _has_object(after: list[Mention], skip: set[int], sides: list[Mention],
+                location: str | None, sig: str) -> bool:
+    """Does the act of the coordinated ``sides`` name an object after the trigger (a state or
+    group other than them; the place of an act of force counts)?"""
+    codes = {x.code for x in sides}
+    return any(id(m) not in skip and m.code not in codes
+               and (m.code != location or sig in _TARGET_IS_LOCATION) for m in after)
+
+
+_CAUSE_CLAUSE = re.compile(r"\s*(?:[\w,]+\s+){0,4}?(?:as|when|after|while)\s+(?:the\s+)?$")
+
+
+def _cause_subject(low: str, sent: _Sent, hit: _Hit, after: list[Mention]) -> Mention | None:
+    """The subject of an act of force in a clause that tells the cause of the casualties
+    ``hit`` ("were killed when X shelled ...", "were injured as X fired ..."), if any."""
+    if not after or not _CAUSE_CLAUSE.match(low[hit.end:after[0].clean_start]):
+        return None
+    m = after[0]
+    if any(t.name in _FORCE and 0 <= t.start - m.clean_end <= 40 for t in sent.triggers):
+        return m
+    return None
+
+
+def _victims(low: str, sent: _Sent, hit: _Hit) -> bool:
+    """Does the casualty cue ``hit`` tell who suffered ("were killed", "soldiers killed in the
+    shelling"): the mention before it is the target?"""
+    return bool(_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
+                or _VICTIM_NEXT.match(low, hit.end))
+
+
+def _between(sent: _Sent, start: int, end: int) -> list[_Hit]:
+    """The sentence's triggers that lie within ``start:end``."""
+    return [t for t in sent.triggers if start <= t.start and t.end <= end]
 
 
 def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
@@ -653,6 +719,12 @@ def _attribute(
             # the noun, not of the verb
             break
     agents = _chain(low, after, agent_i, 1) if agent is not None else []
+    if agent is None and sig == "casualties":
+        # "five civilians were injured as X fired ...": X, the subject of the fire that
+        # caused them, is the agent
+        agent = _cause_subject(low, sent, hit, after)
+        if agent is not None:
+            agents = [agent]
     origin: set[int] = set()
     loc_m: Mention | None = None
     for m in after:
@@ -674,14 +746,18 @@ def _attribute(
     cand: Mention | None = None
     if agent is not None:
         source = agent.code
-        if len(agents) == 2 and _mutual(hit):
-            # "a pact was signed by X and Y": the pair
+        passive = _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+        if len(agents) == 2 and (_mutual(hit) or sig == "military_strike" and not passive and (
+                not _has_object(after, skip, agents, location, sig))
+                and _fire_at_each_other(low, sent, hit, cs, ce, source, agents[1].code)):
+            # "a pact was signed by X and Y", "firing by Indian and Pakistani troops": the pair
+            # (but "the post was shelled by X and Y": partners on the post)
             return source, agents[1].code, location, more, co
         more.extend((a.code, None) for a in agents[1:])
         # "an attack by Egyptian and Syrian forces": partners, never on each other
         co.update(a.code for a in agents)
         # passive voice: "X was struck by Y" -> Y on X
-        if before and _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]):
+        if before and passive:
             target = before[-1].code
     elif before:
         # a state named as a place ("in Pakistan") is where, not who, and one governed by a
@@ -691,8 +767,10 @@ def _attribute(
                               and _after_preposition(low, sent.start, m))),
                     None) or next((m for m in reversed(before) if m.role != "location"),
                                   before[-1])
-        if cand.role != "subject" and " and " in low[cand.clean_end:hit.start]:
-            # "X expelled Y's envoy and closed the border": the second verb shares X
+        if cand.role != "subject" and (" and " in low[cand.clean_end:hit.start] or (
+                cand.role == "object" and _INDIRECT.fullmatch(low, cand.clean_end, hit.start))):
+            # "X expelled Y's envoy and closed the border": the second verb shares X; "X gave
+            # Y a stern warning": Y receives the act of X
             cand = next((m for m in reversed(before) if m.role == "subject"), cand)
         elif cand is not before[0] and "," in low[cand.clean_end:hit.start] and (
                 cand is not before[-1] or len(_chain(low, before, len(before) - 1, -1)) < 2):
@@ -705,20 +783,21 @@ def _attribute(
             if head is not None:
                 cand = head
         source = cand.code
-        if sig == "casualties" and (
-                _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
-                or _VICTIM_NEXT.match(low, hit.end)):
-            # "US servicemen were killed outside Basra": the dead are the target
+        if sig == "casualties" and _victims(low, sent, hit) or sig in _FORCE and any(
+                t.name == "casualties" and _victims(low, sent, t)
+                for t in _between(sent, cand.clean_end, hit.start)) and not any(
+                t.name in _FORCE for t in _between(sent, cand.clean_end, hit.start)):
+            # "US servicemen were killed outside Basra", "a soldier was wounded in firing
+            # across the line": the dead and wounded are the target, of the fire too
             return None, cand.code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
-            has_object = any(id(m) not in skip and m.code not in {x.code for x in subjects}
-                             and (m.code != location or sig in _TARGET_IS_LOCATION)
-                             for m in after)
-            if len(subjects) == 2 and (sig == "armed_clash" or not has_object and (
+            if len(subjects) == 2 and (sig == "armed_clash" or not _has_object(
+                    after, skip, subjects, location, sig) and (
                     _mutual(hit) or _reciprocal(low, cs, ce)
-                    or sig == "military_strike" and _at_border(low, cs, ce))):
+                    or sig == "military_strike" and _fire_at_each_other(
+                        low, sent, hit, cs, ce, subjects[0].code, subjects[1].code))):
                 # "Iran and Pakistan pledged ...", "Thai and Cambodian troops clashed", "X and Y
                 # traded accusations": the pair
                 return subjects[-2].code, subjects[-1].code, location, more, co

@@ -1,7 +1,9 @@
 """Peak memory of `tension score` while it streams N articles: the curve must be flat.
 
-Synthetic articles (benchmarks/score.py's generator) are piped into `tension score -` so the
-input never exists as a file either; every second the script records the scorer's peak RSS
+Articles are piped into `tension score -` so the input never exists as a file either: real news
+(``--corpus news``, the shared labelled set cut into distinct documents, benchmarks/_news.py) or
+synthetic ones (benchmarks/score.py's generator, the default for the long 200,000 runs); every
+second the script records the scorer's peak RSS
 (VmHWM from /proc, Linux) against the articles done (from OUTPUT.progress.json), and prints
 the peak at each checkpoint (default 25k, 50k, 100k, 200k).
 
@@ -10,6 +12,7 @@ each sample (articles done, peak RSS MB, seconds) to a CSV as it is taken, so th
 an interrupted run; ``--every`` prints a progress line to stderr every that many articles.
 
     .venv/bin/python benchmarks/memory.py --n 200000 --words 600
+    .venv/bin/python benchmarks/memory.py --corpus news --n 50000 --checkpoints 10000 25000 50000
     nohup .venv/bin/python benchmarks/memory.py --n 200000 --log /tmp/rss.csv > /tmp/rss.txt &
 """
 
@@ -27,6 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _news import news_documents  # noqa: E402
 from score import synth_article  # noqa: E402
 
 
@@ -46,6 +50,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200_000)
     ap.add_argument("--words", type=int, default=600)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--corpus", choices=("synthetic", "news"), default="synthetic")
     ap.add_argument("--checkpoints", type=int, nargs="+", default=[25_000, 50_000, 100_000,
                                                                      200_000])
     ap.add_argument("--log", type=Path, default=None,
@@ -68,8 +73,12 @@ def main() -> None:
         def feed() -> None:
             rng = random.Random(11)
             assert proc.stdin is not None
-            for i in range(args.n):
-                proc.stdin.write(json.dumps(synth_article(i, rng, args.words)) + "\n")
+            if args.corpus == "news":
+                for doc in news_documents(args.n, args.words):
+                    proc.stdin.write(json.dumps(doc) + "\n")
+            else:
+                for i in range(args.n):
+                    proc.stdin.write(json.dumps(synth_article(i, rng, args.words)) + "\n")
             proc.stdin.close()
 
         feeder = threading.Thread(target=feed, daemon=True)
@@ -102,7 +111,7 @@ def main() -> None:
         secs = time.perf_counter() - started
         if proc.returncode:
             sys.exit(f"tension score failed: {err}")
-        print(f"{args.n:,} synthetic articles of ~{args.words} words streamed through "
+        print(f"{args.n:,} {args.corpus} articles of ~{args.words} words streamed through "
               f"`tension score - -o scores.jsonl --jobs {args.jobs}` in {secs:.0f} s; "
               f"{os.cpu_count()} CPUs")
         print(err.strip().splitlines()[-1] if err.strip() else "")

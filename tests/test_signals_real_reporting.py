@@ -215,6 +215,20 @@ PARTNERS = [
      {"accusation"}, {("KEN", "SDN"), ("KEN", "TCD")}, {("SDN", "TCD"), ("TCD", "LBY")}),
     ("Togo, along with Benin, sent troops to the border with Ghana.", {"troop_mobilization"},
      {("TGO", "GHA"), ("BEN", "GHA")}, {("TGO", "BEN")}),
+    # a subject named again in the object list does not act on its partners
+    ("A dispute for Ghana began when the envoy accused Ghana, together with Togo and Benin, of "
+     "harbouring rebels.", {"accusation"}, {(None, "TGO"), (None, "BEN")},
+     {("GHA", "TGO"), ("GHA", "BEN")}),
+    # the article's pair never sets partners listed in the sentence against each other
+    ("Peru, Chile and Bolivia backed the rebels; Bolivia also provided military bases on its "
+     "territory.", {"aid"}, {("BOL", None)}, {("BOL", "PER"), ("BOL", "CHL")}),
+    # ... but two sides listed for a mutual act are its pair
+    ("One Kenyan soldier sustained injuries in a battle between Kenyan and Somali forces along "
+     "the border on Monday.", {"casualties"}, {("SOM", "KEN")}, set()),
+    # states in a "despite" clause are not the act's object
+    ("Kenya protested a growing Somali military buildup near its border, despite Ethiopian and "
+     "Ugandan assurances.", {"troop_mobilization"}, {("SOM", "KEN")},
+     {("SOM", "ETH"), ("SOM", "UGA")}),
     # a state in an aside between the subject and its verb is not the subject
     ("Chadian jets, escorted by French fighters, struck Libyan positions.", _FORCE,
      {("TCD", "LBY")}, {("FRA", "LBY")}),

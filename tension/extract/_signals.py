@@ -66,7 +66,7 @@ _PAIR_ANAPHORS = (
 )
 _CLAUSE_BREAKS = ("; ", " but ", " however", " although ", " though ", " whereas ", " while ",
                   " following ", ", after ", ", which ", " amid ", " in response to ",
-                  " prompted ", " in retaliation for ")
+                  " prompted ", " in retaliation for ", " despite ")
 _NEG_WINDOW = 35
 _MODAL_WINDOW = 70
 _CLAIM_WINDOW = 160
@@ -747,6 +747,13 @@ def _attribute(
             if id(m) not in skip and m.code != source and m.kind == "state":
                 target = m.code
                 break
+    if target is None and source is not None and cand is not None:
+        first = next((k for k, m in enumerate(after) if id(m) not in skip), -1)
+        if first >= 0 and after[first].code == source and \
+                len(_chain(low, after, first, 1)) >= 2:
+            # "a crisis for Angola began when X accused Angola, together with Cuba and the
+            # USSR": the subject is named again in the object list, so it is not who acts
+            source = None
     if target is None:
         for k, m in enumerate(after):
             if id(m) in skip or m.code == source:
@@ -1257,7 +1264,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                         src is None and st.nonstate):
                     f_src, f_tgt = _fill_from_pair(src, tgt, pair)
                     if not ({f_src, f_tgt} & _landmarks(low, st)) and not (
-                            co and f_src in co and f_tgt in co):
+                            co and f_src in co and f_tgt in co) and not (
+                            f_src and f_tgt and _listed_together(low, st, f_src, f_tgt)):
                         src, tgt = f_src, f_tgt
                 if (src is None) != (tgt is None) and not st.nonstate and (
                         sig in _FORCE or sig == "casualties"):
@@ -1334,6 +1342,20 @@ def _inherent_modality(phrase: str) -> str:
 def _anaphor_before(sent: _Sent, cs: int, ce: int) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
     return any(cs <= s and e <= ce for s, e in sent.anaphors)
+
+
+def _listed_together(low: str, sent: _Sent, a: str, b: str) -> bool:
+    """Does the sentence list states ``a`` and ``b`` side by side ("The US, China and Zaire
+    aided the rebels; Zaire also ...")? Partners: the article's pair must not set one against
+    the other in it. Not when the sentence tells a mutual act ("a battle between Indian and
+    Pakistani forces"): two sides listed for it are its pair."""
+    if any(_mutual(h) for h in sent.triggers):
+        return False
+    ms = sent.states
+    for k, m in enumerate(ms):
+        if m.code == a and b in {x.code for x in _chain(low, ms, k, 1) + _chain(low, ms, k, -1)}:
+            return True
+    return False
 
 
 def _fill_from_pair(

@@ -429,3 +429,35 @@ def test_a_control_line_does_not_invent_a_side(sentence, never):
     events = _events(sentence, date="2024-05-20")
     assert not [e for e in events if {e.source, e.target} == never], [
         (e.signal, e.source, e.target) for e in events]
+
+
+# A pronoun or "the government" for the state just named fills the act's side, and the event
+# says so (extra["anaphor"]). text, signal, the (source, target) of its last sentence, the
+# anaphor mark ("" : none may be marked, and the pair must not be there)
+ANAPHORA = [
+    ("Bolivia massed troops near the frontier. It then demanded the withdrawal of Paraguayan "
+     "forces.", "accusation", ("BOL", "PRY"), "It=BOL"),
+    ("Ecuador was shelled on Monday. Its response was an incursion into Peru.",
+     "sovereignty_violation", ("ECU", "PER"), "Its=ECU"),
+    ("Chile protested on Monday. The government also recalled its ambassador from Peru.",
+     "envoy_recalled", ("CHL", "PER"), "The government=CHL;its=CHL"),
+    ("The Soviets moved divisions to the border. They also threatened Finland.",
+     "military_threat", ("RUS", "FIN"), "They=RUS"),
+    # not resolved: two subjects compete; another actor between (its = Uganda's)
+    ("Iraq and Iran exchanged notes. It then recalled its ambassador from Kuwait.",
+     "envoy_recalled", ("IRQ", "KWT"), ""),
+    ("Kenya persuaded Uganda to pull back its troops from Sudan.", "ceasefire", ("KEN", "SDN"),
+     ""),
+]
+
+
+@pytest.mark.parametrize(("text", "signal", "pair", "mark"), ANAPHORA)
+def test_anaphora_fills_a_side(text, signal, pair, mark):
+    events = [e for e in _events(text) if e.signal == signal]
+    last = max(e.sentence_index for e in _events(text))
+    got = {(e.source, e.target): e.extra.get("anaphor", "") for e in events
+           if e.sentence_index == last}
+    if mark:
+        assert got.get(pair) == mark, got
+    else:
+        assert pair not in got and not any(got.values()), got

@@ -994,6 +994,18 @@ def _as_article(article: Article | str | Mapping[str, Any]) -> Article:
     return as_article(article)
 
 
+def _anaphora(text: str, mentions: list[Mention], sentences: Iterable[int],
+              article_id: str) -> list[Mention]:
+    try:
+        from tension.extract._actors import anaphora
+    except ImportError:  # pragma: no cover - actor layer missing
+        return []
+    return anaphora(text, mentions, sentences, article_id)
+
+
+_by_clean_start = operator.attrgetter("clean_start")
+
+
 def _find_mentions(article: Article) -> list[Mention]:
     try:
         from tension.extract._actors import find_actors
@@ -1142,6 +1154,15 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             [m for m in ms_i if m.kind != "organisation"] if ms_i else [],
             ns_i,
         )
+    # "it", "its", "the country" for the state just named: actors of the sentences that fire
+    # (the article's pair and counts, and the cue filters above, read the names alone)
+    anaphors = _anaphora(text, mentions, sents, art.id) if sents else []
+    for m in anaphors:
+        i = m.sentence_index
+        by_sent[i] = sorted([*by_sent.get(i, ()), m], key=_by_clean_start)
+        st_i = sents[i]
+        st_i.states = [x for x in by_sent[i] if x.kind == "state"]
+        st_i.actors = [x for x in by_sent[i] if x.kind != "organisation"]
     if sents:
         _place_phrases(low, phrases, starts, sents)
     ref_year = None
@@ -1287,6 +1308,14 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 seen.add(key)
                 conf = _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
                               a_src is None and a_tgt is None, background)
+                extra: dict[str, Any] = {"cue": h.phrase, "clean_start": h.start,
+                                         "clean_end": h.end}
+                if implied is not None:
+                    extra["implied"] = implied
+                if anaphors and ms:
+                    via = _via_anaphor(ms, a_src, a_tgt)
+                    if via:
+                        extra["anaphor"] = via
                 # positional, in field order (a third cheaper than keywords): article_id, signal,
                 # quad_class, source, target, modality, location, third_parties, speaker,
                 # casualties, confidence, sentence, sentence_index, start, end, sentence_start,
@@ -1295,9 +1324,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     art.id, sig, spec.quad_class, a_src, a_tgt, modality, loc, third,
                     speaker.code if speaker is not None else None, casualties, conf, sentence,
                     st.index, raw_s, raw_e, ss, se, text[h.start:h.end], background, spec.weight,
-                    {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end} if implied
-                    is None else {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end,
-                                  "implied": implied}, when,
+                    extra, when,
                 )
                 sent_events.append(ev)
                 # A threatened or conditional use of force is also a military threat;
@@ -1317,6 +1344,19 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         out.extend(sent_events)
         pair = _update_pair(pair, ms, sent_events)
     return out
+
+
+def _via_anaphor(ms: Sequence[Mention], src: str | None, tgt: str | None) -> str:
+    """ "it=IRQ": the anaphors (``anaphora``) of the sentence that stand for a side of the
+    event its names do not give; "" when the names give both sides."""
+    named = {m.code for m in ms if m.kind == "state" and m.text.lower() not in _ANAPHOR_WORDS}
+    got = [f"{m.text}={m.code}" for m in ms if m.code in (src, tgt) and m.code not in named
+           and m.text.lower() in _ANAPHOR_WORDS]
+    return ";".join(dict.fromkeys(got))
+
+
+_ANAPHOR_WORDS = frozenset({"it", "its", "they", "their", "the country", "the government",
+                            "the regime"})
 
 
 def _derived(ev: Event, spec: SignalSpec, modality: str) -> Event:

@@ -225,6 +225,14 @@ PARTNERS = [
     # ... but two sides listed for a mutual act are its pair
     ("One Kenyan soldier sustained injuries in a battle between Kenyan and Somali forces along "
      "the border on Monday.", {"casualties"}, {("SOM", "KEN")}, set()),
+    # the subjects of a passive with no agent undergo the act, side by side
+    ("Ghana, Togo and Benin were accused of arming the rebels.", {"accusation"},
+     {(None, "GHA"), (None, "TGO"), (None, "BEN")},
+     {("GHA", "TGO"), ("TGO", "BEN"), ("GHA", "BEN")}),
+    # every state of a list after "from" is where troops came from, not a target
+    ("Kenyan troops landed in Somalia on Monday, followed by a contingent of soldiers from "
+     "Uganda, Burundi and Djibouti.", {"troop_mobilization"}, {("KEN", "SOM")},
+     {("KEN", "UGA"), ("KEN", "BDI"), ("KEN", "DJI")}),
     # states in a "despite" clause are not the act's object
     ("Kenya protested a growing Somali military buildup near its border, despite Ethiopian and "
      "Ugandan assurances.", {"troop_mobilization"}, {("SOM", "KEN")},

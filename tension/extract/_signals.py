@@ -659,14 +659,15 @@ def _attribute(
     agents = _chain(low, after, agent_i, 1) if agent is not None else []
     origin: set[int] = set()
     loc_m: Mention | None = None
-    for m in after:
-        if m is agent or id(m) in brokers:
+    for k, m in enumerate(after):
+        if m is agent or id(m) in brokers or id(m) in origin:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
         if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY:
             # "fired from Afghanistan": where the fire came from ("recalled its envoy from
-            # Ankara": the other side)
-            origin.add(id(m))
+            # Ankara": the other side); "soldiers from Jamaica, Barbados and Dominica": all of
+            # the list
+            origin.update(id(x) for x in _chain(low, after, k, 1))
         elif _is_landmark(pre) and sig not in _FACES_BORDER:
             origin.add(id(m))  # "near the border with Mali": a landmark, not a side
         elif location is None and _LOC.search(pre):
@@ -709,11 +710,19 @@ def _attribute(
             if head is not None:
                 cand = head
         source = cand.code
-        if sig == "casualties" and (
-                _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start])
-                or _VICTIM_NEXT.match(low, hit.end)):
+        passive = _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+        if sig == "casualties" and (passive or _VICTIM_NEXT.match(low, hit.end)):
             # "US servicemen were killed outside Basra": the dead are the target
             return None, cand.code, location, more, co
+        if passive and not _mutual(hit) and cand.role == "subject":
+            # "Mali, Niger and Chad were accused of arming the rebels": the subjects of a
+            # passive with no agent undergo the act, side by side
+            ci = len(before) - 1 if cand is before[-1] else before.index(cand)
+            targets = _chain(low, before, ci, -1) if ci > 0 else [cand]
+            more.extend((None, x.code) for x in targets[1:])
+            if len(targets) >= 2:
+                co.update(x.code for x in targets)
+            return None, targets[0].code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:

@@ -184,6 +184,11 @@ PARTNERS = [
      set(), {("PER", "CHL"), ("CHL", "BRA")}),
     ("Four states offered to mediate: Oman, Qatar, Kuwait and Egypt.", {"mediation_offer"},
      set(), {("OMN", "QAT"), ("QAT", "KWT")}),
+    # go-betweens listed by their leaders' offices
+    ("The Emir of Qatar, the King of Jordan and the President of Egypt succeeded in mediating "
+     "the dispute.", {"mediation_offer"}, set(), {("QAT", "JOR"), ("JOR", "EGY")}),
+    ("The dispute was mediated by the King of Morocco, the Emir of Kuwait and the President of "
+     "Senegal.", {"mediation_offer"}, set(), {("MAR", "KWT"), ("KWT", "SEN")}),
     # a call to three or more tells no pair among them; a call to two names the pair
     ("The envoy sent appeals to Mali, Niger and Chad to settle the dispute.",
      {"call_for_restraint"}, set(), {("MLI", "NER"), ("NER", "TCD")}),

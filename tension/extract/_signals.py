@@ -535,6 +535,32 @@ def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     return [m for m in out if not (m.code in seen or seen.add(m.code))]  # type: ignore[func-returns-value]
 
 
+def _listed_by_office(gap: str) -> bool:
+    """Is ``gap`` (the original text between two mentions) a list's next item named by office
+    (", President", " of", ", the Crown Prince of", " and President Ben Bella of"): every word
+    capitalised or a connective?"""
+    words = gap.replace(",", " ").split()
+    return bool(words) and len(words) <= 7 and all(
+        w[:1].isupper() or w in _LIST_JOINS for w in words)
+
+
+_LIST_JOINS = frozenset({"of", "the", "and", "along", "with", "together", "as", "well", "or"})
+
+
+def _office_list(text: str, low: str, ms: list[Mention], k: int) -> list[Mention]:
+    """``ms[k]`` and the mentions listed before it, as coordinated (``_chain``) or named by
+    office ("King Hussein of Jordan, the Crown Prince of Kuwait and President X of Algeria");
+    in text order."""
+    j = k
+    while j > 0:
+        a, b = ms[j - 1], ms[j]
+        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS and \
+                not _listed_by_office(text[a.clean_end:b.clean_start]):
+            break
+        j -= 1
+    return ms[j:k + 1]
+
+
 def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
                     subject: Mention | None) -> bool:
     """An unnamed non-state agent acts: "militants fired ..." (nearer the trigger than any
@@ -826,7 +852,7 @@ def _attribute(
 
 
 def _third_parties(
-    low: str, sent: _Sent, hit: _Hit, ms: list[Mention], pair: tuple[str, str] | None
+    text: str, low: str, sent: _Sent, hit: _Hit, ms: list[Mention], pair: tuple[str, str] | None
 ) -> tuple[tuple[str, ...], str | None, str | None]:
     """Callers/mediators and the pair they address."""
     own = [m for m in ms if m.kind in ("state", "organisation")]
@@ -846,7 +872,8 @@ def _third_parties(
             if m.clean_start < pos:
                 continue
             gap = low[pos:m.clean_start].strip(" ,")
-            if gap in ("", "the", "and", "and the", "as well as", "or", "both", "as well as the"):
+            if gap in ("", "the", "and", "and the", "as well as", "or", "both",
+                       "as well as the") or _listed_by_office(text[pos:m.clean_start]):
                 callers.append(m)
                 pos = m.clean_end
             else:
@@ -855,7 +882,7 @@ def _third_parties(
     addressed: list[Mention] = []
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
-        chain = _chain(low, before, len(before) - 1, -1) if len(before) >= 2 else []
+        chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []
         if len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
                 c.name == "called_for" and c.start < hit.start for c in sent.modal
         ) and not _PASSIVE.search(low, max(sent.start, hit.start - 25), hit.start) \
@@ -1264,7 +1291,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if strike is not None:
                 src, tgt, loc = strike.source, strike.target, strike.location
             elif sig in _THIRD_PARTY:
-                third, src, tgt = _third_parties(low, st, h, ms, pair)
+                third, src, tgt = _third_parties(text, low, st, h, ms, pair)
                 loc = None
             elif st.actors or st.nonstate:
                 src, tgt, loc, more, co = _attribute(low, st, h, speaker, cs, ce)

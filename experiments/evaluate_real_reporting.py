@@ -27,7 +27,12 @@ so the misses can be read.
    whose ``do_actor_a`` and ``do_actor_b`` are two different states. A name is a state when
    ``tension.find_actors`` resolves it to one, else by a short table of historical states
    mapped to their successor (``HISTORIC``: Soviet Union -> RUS, as tension reads "Moscow"),
-   else by an exact pycountry lookup; organisations and groups are dropped.
+   else by an exact pycountry lookup; organisations and groups are dropped. Each sentence is
+   read as an article dated at its crisis's trigger (ICB1 yrtrig/motrig/datrig: dated names,
+   leaders and former states, resolve by it), after the sentence before it in its paragraph
+   of the ICB narrative (``icb_summaries_with_crisis_labels.csv``; found verbatim for about
+   95% of the sentences), so that "it" or "the country" can find its state; only the
+   sentence's own events count.
    Pair agreement: among sentences with any event from ``extract_signals`` (the
    hedged_or_negated_conflict signal excluded), the share with an event whose
    {source, target} is the coded pair (unordered). Also with any opposing pair coded for the
@@ -165,8 +170,9 @@ def fmt_rows(rows: Sequence[dict[str, Any]]) -> str:
                     for r in pair_rows(rows))
 
 
-def mentions_of(text: str, art_id: str = "x") -> list[Any]:
-    return list(tension.find_actors(tension.Article(id=art_id, text=text, raw_text=text)))
+def mentions_of(text: str, art_id: str = "x", date: str | None = None) -> list[Any]:
+    return list(tension.find_actors(tension.Article(id=art_id, text=text, raw_text=text,
+                                                    date=date or None)))
 
 
 def fmt_mentions(mentions: Sequence[Any]) -> str:
@@ -176,8 +182,16 @@ def fmt_mentions(mentions: Sequence[Any]) -> str:
     return "; ".join(f"{t}={c}" for t, c in seen)
 
 
-def events_of(text: str) -> list[Any]:
-    return [e for e in tension.extract_signals(text) if e.signal not in NO_EVENT_SIGNALS]
+def events_of(text: str, date: str | None = None, context: str = "") -> list[Any]:
+    """Candidate events of ``text`` (dated ``date``). ``context``: the text before it in its
+    paragraph (the previous sentence), read with it so that a pronoun can find its state;
+    only the events of ``text`` itself are returned."""
+    item: dict[str, Any] = {"id": "x", "text": f"{context} {text}" if context else text}
+    if date:
+        item["date"] = date
+    skip = len(context) + 1 if context else 0
+    return [e for e in tension.extract_signals(item) if e.signal not in NO_EVENT_SIGNALS
+            and e.extra.get("clean_start", 0) >= skip]
 
 
 def fmt_events(events: Sequence[Any], limit: int = 8) -> str:
@@ -456,6 +470,48 @@ def sentence_sides(full: pd.DataFrame, names: StateNames
     return out
 
 
+def crisis_dates(base: Path) -> dict[str, str]:
+    """crisno -> the crisis trigger date (ICB1 yrtrig/motrig/datrig; unknown month or day ->
+    1), the date an article about the crisis would carry: dated names (leaders, former states)
+    resolve by it, and years long before it are background."""
+    icb1 = pd.read_csv(base / "icb1v14.csv", dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")
+    out: dict[str, str] = {}
+    for c, y, m, d in zip(icb1["crisno"], icb1["yrtrig"], icb1["motrig"], icb1["datrig"],
+                          strict=True):
+        if not y.strip().isdigit():
+            continue
+        mo = int(m) if m.strip().isdigit() and 1 <= int(m) <= 12 else 1
+        day = int(d) if d.strip().isdigit() and 1 <= int(d) <= 28 else 1
+        out[str(int(c))] = f"{int(y):04d}-{mo:02d}-{day:02d}"
+    return out
+
+
+def crisis_contexts(base: Path) -> dict[str, list[str]]:
+    """crisno -> the paragraphs of its ICB narrative (background and text)."""
+    summ = pd.read_csv(base / "icb_summaries_with_crisis_labels.csv", dtype=str,
+                       keep_default_na=False)
+    out: dict[str, list[str]] = {}
+    for c, b, t in zip(summ["crisno"], summ["background"], summ["text"], strict=True):
+        paras = [x.strip() for part in (b, t) for x in re.split(r"\n\s*\n", part)]
+        out[str(int(float(c)))] = [x for x in paras if x]
+    return out
+
+
+def previous_sentence(paragraphs: Sequence[str], sentence: str) -> str:
+    """The sentence before ``sentence`` in its narrative paragraph ("" when it opens one or is
+    not found verbatim)."""
+    from tension.read._text import split_sentences
+
+    for para in paragraphs:
+        k = para.find(sentence)
+        if k < 0:
+            continue
+        before = [sp for sp in split_sentences(para[:k]) if sp[1] <= k]
+        return para[before[-1][0]:k].strip() if before else ""
+    return ""
+
+
 def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, out: Path,
          log: Log) -> PartResult:
     base = shared / ICBE_DIR
@@ -484,11 +540,21 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
                                                 full["sentence_number_int_aligned"],
                                                 strict=True)]]
     sides = sentence_sides(full, names)
+    dates, paras = crisis_dates(base), crisis_contexts(base)
+    wide["crisis"] = [str(int(float(c))) for c in wide["crisno"]]
+    wide["date"] = [dates.get(c, "") for c in wide["crisis"]]
+    wide["context"] = [previous_sentence(paras.get(c, ()), t)
+                       for c, t in zip(wide["crisis"], wide["text"], strict=True)]
+    wide["key"] = ["\x00".join(x) for x in zip(wide["text"], wide["date"], wide["context"],
+                                               strict=True)]
     t0 = time.perf_counter()
     ev_cache: dict[str, list[Any]] = {}
-    for text in wide["text"]:
-        if text not in ev_cache:
-            ev_cache[text] = events_of(text)
+    for key, text, date, ctx in zip(wide["key"], wide["text"], wide["date"], wide["context"],
+                                    strict=True):
+        if key not in ev_cache:
+            ev_cache[key] = events_of(text, date, ctx)
+    log(f"ICBe: {sum(bool(c) for c in wide['context'])}/{len(wide)} sentences read after "
+        f"the previous sentence of their narrative paragraph; dated by the crisis trigger")
     log(f"ICBe: extract_signals on {len(ev_cache)} distinct sentences in "
         f"{time.perf_counter() - t0:.1f}s ({note})")
 
@@ -498,13 +564,13 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
         if a and b and a != b:
             aid = f"icbe-{r['split']}-{r['crisno']}-{r['sentence_number_int_aligned']}"
             coded.append((aid, tuple(sorted((a, b))), own_a and own_b, r))
-            items.append({"id": aid, "text": r["text"]})
+            items.append({"id": aid, "text": r["text"], "date": r["date"] or None})
     scored = score_frame(items, model)
     any_ev = hit = hit_any = own_n = own_any = own_hit = rank1 = gated = 0
     kept_any = kept_hit = 0
     failures = []
     for aid, pair, own, r in coded:
-        evs = ev_cache[r["text"]]
+        evs = ev_cache[r["key"]]
         prs = pair_rows(scored.get(aid, []))
         rank1 += bool(prs) and prs[0]["dyad"] == "-".join(pair)
         gated += no_pair_reason(scored.get(aid, [])) == "not_bilateral"
@@ -524,7 +590,7 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
         hit_any += ok or bool(ev_pairs & (opp | {frozenset(pair)}))
         own_hit += ok and own
         if not ok:
-            mentions = mentions_of(r["text"], aid)
+            mentions = mentions_of(r["text"], aid, r["date"])
             hint = link_hint(pair, mentions, evs) or "?"
             if not own:
                 hint = f"coded name not resolvable by tension ({r['do_actor_a']} / " \
@@ -535,6 +601,7 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
                 "event_type": r.get("event_type", ""), "tension_resolves_both": own,
                 "hint": hint, "mentions": fmt_mentions(mentions), "events": fmt_events(evs),
                 "got_rank1": prs[0]["dyad"] if prs else "", "text": r["text"],
+                "date": r["date"], "context": r["context"],
             })
     # coalition partners, over every sentence in the set (not only the pair-coded ones)
     coalition, coactor_n, coalition_kept = [], 0, 0
@@ -543,7 +610,7 @@ def icbe(shared: Path, model: Any, limit: int | None, sample: int, seed: int, ou
         if not same:
             continue
         coactor_n += 1
-        evs = ev_cache[r["text"]]
+        evs = ev_cache[r["key"]]
         bad = [e for e in evs if e.source and e.target
                and frozenset((e.source, e.target)) in same]
         coalition_kept += any(is_kept(e) for e in bad)

@@ -10,7 +10,7 @@ import pycountry
 import pytest
 
 from tension._types import Article
-from tension.extract._actors import find_actors, find_actors_text, gazetteer
+from tension.extract._actors import anaphora, find_actors, find_actors_text, gazetteer
 from tension.read._text import split_sentences
 
 # (sentence, [(surface text, code), ...]) in order of appearance
@@ -476,3 +476,42 @@ def test_cli_text(capsys: pytest.CaptureFixture[str]) -> None:
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert [(r[2], r[3], r[4]) for r in rows] == [("Iran", "IRN", "state"),
                                                   ("Pakistan", "PAK", "state")]
+
+
+# Anaphora: "it", "its", "they", "the country", "the government", "the regime" for the state
+# named as the subject just before (own sentence, or the sentence before in the paragraph).
+# text, the (anaphor, state) pairs resolved in its last sentence (empty: none may resolve)
+ANAPHORA = [
+    ("Bolivia massed troops near the frontier. It then demanded talks.", [("It", "BOL")]),
+    ("Ecuador was shelled on Monday. Its response was an incursion.", [("Its", "ECU")]),
+    ("Chile protested on Monday. The government also recalled its ambassador.",
+     [("The government", "CHL"), ("its", "CHL")]),
+    ("The Soviets moved divisions to the border. They also threatened the city.",
+     [("They", "RUS")]),
+    ("At that point Greece intervened: in June it sent two notes to the envoy.",
+     [("it", "GRC")]),
+    ("Angola protested. The rebels then supplied the government with arms.",
+     [("the government", "AGO")]),
+    # must NOT resolve: two states compete, another paragraph, "it is", a country's name for
+    # "they", another actor between, an organisation, a place, "the government of X", an
+    # object "it"
+    ("Iraq and Iran exchanged notes. It then recalled the ambassador.", []),
+    ("Chad massed troops.\nIt then recalled the ambassador.", []),
+    ("Egypt held talks on Monday. It is likely that troops will be sent.", []),
+    ("Iraq massed troops. They then recalled the ambassador.", []),
+    ("Kenya persuaded Uganda to pull back its troops.", []),
+    ("The UN urged restraint. It also sent troops.", []),
+    ("Peru declared an emergency. Protests spread across the country.", []),
+    ("Mali protested. The government of Niger then recalled the ambassador.", []),
+    ("Fiji signed the treaty. Two days later the parliament ratified it.", []),
+    ("Sudan protested. It took weeks to answer.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANAPHORA, ids=[a[0][:40] for a in ANAPHORA])
+def test_anaphora(text: str, expected: list[tuple[str, str]]) -> None:
+    last = len(split_sentences(text)) - 1
+    got = anaphora(text, find_actors_text(text), [last])
+    assert [(m.text, m.code) for m in got] == expected
+    for m in got:
+        assert text[m.clean_start:m.clean_end] == m.text and m.sentence_index == last

@@ -116,6 +116,17 @@ DATED = [
     ("Zaire expelled the envoy.", "1990-05-01", [("Zaire", "COD")]),
     ("Zaire expelled the envoy.", "2005-05-01", []),
     ("Putin spoke.", "not a date", [("Putin", "RUS")]),  # unreadable date: undated
+    # leaders of the 20th century resolve at the date of their term (a history dated at its
+    # events), not before or after it, nor glued to another name
+    ("Hitler demanded more territory.", "1938-09-20", [("Hitler", "DEU")]),
+    ("Hitler demanded more territory.", "1950-01-01", []),
+    ("Fidel Castro asked for more missiles.", "1962-10-22", [("Fidel Castro", "CUB")]),
+    ("Churchill spoke in the Commons.", "1948-01-01", []),  # between his terms
+    ("Churchill spoke in the Commons.", "1952-01-01", [("Churchill", "GBR")]),
+    ("Kenyatta opened the session.", "1970-01-01", [("Kenyatta", "KEN")]),  # Jomo
+    ("Kenyatta opened the session.", "1990-01-01", []),
+    ("De Gaulle vetoed the request.", "1963-01-14", [("De Gaulle", "FRA")]),
+    ("The Kennedy Center reopened.", "1962-01-01", []),
 ]
 
 

@@ -242,6 +242,11 @@ PARTNERS = [
      set(), {("PER", "CHL"), ("CHL", "BRA")}),
     ("Four states offered to mediate: Oman, Qatar, Kuwait and Egypt.", {"mediation_offer"},
      set(), {("OMN", "QAT"), ("QAT", "KWT")}),
+    # go-betweens listed by their leaders' offices
+    ("The Emir of Qatar, the King of Jordan and the President of Egypt succeeded in mediating "
+     "the dispute.", {"mediation_offer"}, set(), {("QAT", "JOR"), ("JOR", "EGY")}),
+    ("The dispute was mediated by the King of Morocco, the Emir of Kuwait and the President of "
+     "Senegal.", {"mediation_offer"}, set(), {("MAR", "KWT"), ("KWT", "SEN")}),
     # a call to three or more tells no pair among them; a call to two names the pair
     ("The envoy sent appeals to Mali, Niger and Chad to settle the dispute.",
      {"call_for_restraint"}, set(), {("MLI", "NER"), ("NER", "TCD")}),
@@ -273,6 +278,28 @@ PARTNERS = [
      {"accusation"}, {("KEN", "SDN"), ("KEN", "TCD")}, {("SDN", "TCD"), ("TCD", "LBY")}),
     ("Togo, along with Benin, sent troops to the border with Ghana.", {"troop_mobilization"},
      {("TGO", "GHA"), ("BEN", "GHA")}, {("TGO", "BEN")}),
+    # a subject named again in the object list does not act on its partners
+    ("A dispute for Ghana began when the envoy accused Ghana, together with Togo and Benin, of "
+     "harbouring rebels.", {"accusation"}, {(None, "TGO"), (None, "BEN")},
+     {("GHA", "TGO"), ("GHA", "BEN")}),
+    # the article's pair never sets partners listed in the sentence against each other
+    ("Peru, Chile and Bolivia backed the rebels; Bolivia also provided military bases on its "
+     "territory.", {"aid"}, {("BOL", None)}, {("BOL", "PER"), ("BOL", "CHL")}),
+    # ... but two sides listed for a mutual act are its pair
+    ("One Kenyan soldier sustained injuries in a battle between Kenyan and Somali forces along "
+     "the border on Monday.", {"casualties"}, {("SOM", "KEN")}, set()),
+    # the subjects of a passive with no agent undergo the act, side by side
+    ("Ghana, Togo and Benin were accused of arming the rebels.", {"accusation"},
+     {(None, "GHA"), (None, "TGO"), (None, "BEN")},
+     {("GHA", "TGO"), ("TGO", "BEN"), ("GHA", "BEN")}),
+    # every state of a list after "from" is where troops came from, not a target
+    ("Kenyan troops landed in Somalia on Monday, followed by a contingent of soldiers from "
+     "Uganda, Burundi and Djibouti.", {"troop_mobilization"}, {("KEN", "SOM")},
+     {("KEN", "UGA"), ("KEN", "BDI"), ("KEN", "DJI")}),
+    # states in a "despite" clause are not the act's object
+    ("Kenya protested a growing Somali military buildup near its border, despite Ethiopian and "
+     "Ugandan assurances.", {"troop_mobilization"}, {("SOM", "KEN")},
+     {("SOM", "ETH"), ("SOM", "UGA")}),
     # a state in an aside between the subject and its verb is not the subject
     ("Chadian jets, escorted by French fighters, struck Libyan positions.", _FORCE,
      {("TCD", "LBY")}, {("FRA", "LBY")}),
@@ -473,3 +500,35 @@ def test_a_control_line_does_not_invent_a_side(sentence, never):
     events = _events(sentence, date="2024-05-20")
     assert not [e for e in events if {e.source, e.target} == never], [
         (e.signal, e.source, e.target) for e in events]
+
+
+# A pronoun or "the government" for the state just named fills the act's side, and the event
+# says so (extra["anaphor"]). text, signal, the (source, target) of its last sentence, the
+# anaphor mark ("" : none may be marked, and the pair must not be there)
+ANAPHORA = [
+    ("Bolivia massed troops near the frontier. It then demanded the withdrawal of Paraguayan "
+     "forces.", "accusation", ("BOL", "PRY"), "It=BOL"),
+    ("Ecuador was shelled on Monday. Its response was an incursion into Peru.",
+     "sovereignty_violation", ("ECU", "PER"), "Its=ECU"),
+    ("Chile protested on Monday. The government also recalled its ambassador from Peru.",
+     "envoy_recalled", ("CHL", "PER"), "The government=CHL;its=CHL"),
+    ("The Soviets moved divisions to the border. They also threatened Finland.",
+     "military_threat", ("RUS", "FIN"), "They=RUS"),
+    # not resolved: two subjects compete; another actor between (its = Uganda's)
+    ("Iraq and Iran exchanged notes. It then recalled its ambassador from Kuwait.",
+     "envoy_recalled", ("IRQ", "KWT"), ""),
+    ("Kenya persuaded Uganda to pull back its troops from Sudan.", "ceasefire", ("KEN", "SDN"),
+     ""),
+]
+
+
+@pytest.mark.parametrize(("text", "signal", "pair", "mark"), ANAPHORA)
+def test_anaphora_fills_a_side(text, signal, pair, mark):
+    events = [e for e in _events(text) if e.signal == signal]
+    last = max(e.sentence_index for e in _events(text))
+    got = {(e.source, e.target): e.extra.get("anaphor", "") for e in events
+           if e.sentence_index == last}
+    if mark:
+        assert got.get(pair) == mark, got
+    else:
+        assert pair not in got and not any(got.values()), got

@@ -41,7 +41,7 @@ import functools
 import logging
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
@@ -52,7 +52,7 @@ import ahocorasick
 from tension._types import Article, IngestError, Mention
 from tension.read._text import split_sentences
 
-__all__ = ["find_actors", "find_actors_text", "gazetteer", "Alias"]
+__all__ = ["find_actors", "find_actors_text", "gazetteer", "Alias", "anaphora"]
 
 log = logging.getLogger(__name__)
 
@@ -328,7 +328,8 @@ def _context() -> dict[str, tuple[str, ...]]:
         "person", "us_state_after", "us_state_before", "us_state_doc", "country_doc",
         "based_suffix", "verb", "location_before", "location_after", "location_skip",
         "not_verb_ed", "neighbour_ok", "person_ok", "place_after", "rangers_pak",
-        "place_skip", "place_skip_state", "place_ok",
+        "place_skip", "place_skip_state", "place_ok", "anaphor_verb", "anaphor_not",
+        "anaphor_adverb",
     }
     text = _data_path("actor_context.tsv").read_text(encoding="utf-8")
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -914,6 +915,129 @@ def _group_states(mentions: list[Mention], text: str) -> list[Mention]:
                 out[i] = replace(m, state=n.code)
                 break
     return out
+
+
+# A pronoun or a definite description that stands for a state named just before.
+_ANAPHOR = re.compile(r"(?<![\w'-])(?:it|its|they|their|the country|the government|the regime)"
+                      r"(?![\w-])", re.IGNORECASE)
+_PLURAL = ("they", "their")
+_POSSESSIVE = ("its", "their")
+
+
+@functools.cache
+def _demonyms() -> frozenset[str]:
+    """Demonyms and their plurals ("British", "Egyptians") and plural names of former states'
+    people ("Soviets"): what "they" may stand for (a country's name is "it")."""
+    return frozenset(a.text.lower() for a in gazetteer()[1] if a.source == "demonym" or (
+        a.role == "name" and " " not in a.text and a.text.endswith("s")))
+
+
+def _anaphor_role(text: str, low: str, s: int, e: int, surface: str) -> str | None:
+    """The role of an anaphor at ``text[s:e]``: "possessor" ("its", "the country's"),
+    "subject" (a verb follows: "it sent", "it also demanded", "they began"), "object" (after a
+    listed verb or an -ed word: "supplied it"), or None: no state meant ("it is likely", "in
+    the country", "the government of X")."""
+    sets = _sets()
+    if surface in _POSSESSIVE or low.startswith("'s", e):
+        return "possessor"
+    rest = low[e:e + 40]
+    if surface == "it" and any(rest.startswith(" " + w + " ") or rest.startswith(" " + w + ",")
+                               for w in sets["anaphor_not"]):
+        return None
+    if surface not in ("it", "they") and rest.startswith(" of "):
+        return None  # "the government of Chad": the state is named
+    before = low[max(0, s - 25):s].split()
+    if before and before[-1] in sets["location_before"]:
+        return None  # "across the country": a place
+    for w in rest.split()[:3]:
+        w = w.strip(",;:")
+        if _verbish(w, sets):
+            return "subject"
+        if w not in sets["anaphor_adverb"] and not w.endswith("ly"):
+            break
+    if before and _verbish(before[-1], sets):
+        return "object"
+    return None
+
+
+def _verbish(word: str, sets: Mapping[str, frozenset[str]]) -> bool:
+    """A listed verb (``verb``, ``anaphor_verb``) or an -ed word of 5+ letters that is not
+    listed as an adjective (as _verb_pattern reads them)."""
+    return word in sets["verb"] or word in sets["anaphor_verb"] or (
+        word.endswith("ed") and len(word) >= 5 and word not in sets["not_verb_ed"])
+
+
+def anaphora(text: str, mentions: Sequence[Mention], sentences: Iterable[int],
+             article_id: str = "") -> list[Mention]:
+    """State mentions for "it", "its", "they", "their", "the country", "the government" and
+    "the regime" in ``sentences`` (indexes of ``split_sentences(text)``), each resolved to the
+    state named as the subject just before it, conservatively:
+
+    * the subject (or the possessive of a subject, "Iraq's army") of the same sentence before
+      it; when its sentence names no actor before it, the subject of the sentence before, in
+      the same paragraph; never further back;
+    * a subject or a possessive only ("it sent", "its troops"); a description as an object
+      ("supplied the government") only from the sentence before (in its own sentence it would
+      not be the subject); never an object "it" ("ratified it": a treaty as often as a state);
+    * never when subjects of two states (or a state and an organisation or group) compete
+      ("Iraq and Iran ... they"), or in its own sentence another actor is named between the
+      subject and it ("X persuaded Y to pull back its forces"), nor for "they"/"their"
+      unless the state was named by a demonym ("the Soviets ... they");
+    * never in "it is ...", "it took ...", "across the country", "the government of X".
+
+    ``mentions``: the article's mentions (``find_actors``, clean offsets). The new mentions
+    have kind "state", the anaphor as ``text`` and offsets into the clean text; they are the
+    signal layer's to read (``find_actors`` never returns them)."""
+    spans = split_sentences(text)
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sentence_index, []).append(m)
+    low = text.lower()
+    out: list[Mention] = []
+    for si in sentences:
+        if si >= len(spans):
+            continue
+        ss, se = spans[si]
+        for hit in _ANAPHOR.finditer(low, ss, se):
+            s, e = hit.span()
+            surface = hit.group(0)
+            own = by_sent.get(si, ())
+            if any(m.clean_start < e and s < m.clean_end for m in own):
+                continue  # inside a name ("the Government of India" as listed)
+            role = _anaphor_role(text, low, s, e, surface)
+            if role is None or role == "object" and surface in ("it", "they"):
+                continue  # an object "it" is a treaty or a plan as often as a state
+            before = [m for m in own if m.clean_end <= s]
+            if before:
+                if role == "object":
+                    continue
+                code = _subject_of(text, spans[si], before, surface)
+                if code is not None and before[-1].code != code:
+                    # another actor named between them competes ("X persuaded Y to pull back
+                    # its forces")
+                    continue
+            elif si > 0 and "\n" not in text[spans[si - 1][1]:ss]:
+                code = _subject_of(text, spans[si - 1], by_sent.get(si - 1, []), surface)
+            else:
+                code = None
+            if code is not None:
+                out.append(Mention(article_id, s, e, text[s:e], code, "state",  # type: ignore[arg-type]
+                                   role, si, s, e, None))
+    return out
+
+
+def _subject_of(text: str, span: tuple[int, int], ms: Sequence[Mention],
+                surface: str) -> str | None:
+    """The one state named in subject position (before the first verb) among ``ms`` of the
+    sentence ``span``; None when there is none, or actors of two codes compete."""
+    vp = _first_verb(text, *span)
+    subj = [m for m in ms if m.role != "location" and (vp < 0 or m.clean_start < vp)]
+    codes = {m.code for m in subj}
+    if len(codes) != 1 or subj[0].kind != "state":
+        return None
+    if surface.lower() in _PLURAL and not all(m.text.lower() in _demonyms() for m in subj):
+        return None
+    return subj[0].code
 
 
 def find_actors(article: Article | str | Mapping[str, Any]) -> list[Mention]:

@@ -65,7 +65,7 @@ _PAIR_ANAPHORS = (
 )
 _CLAUSE_BREAKS = ("; ", " but ", " however", " although ", " though ", " whereas ", " while ",
                   " following ", ", after ", ", which ", " amid ", " in response to ",
-                  " prompted ", " in retaliation for ")
+                  " prompted ", " in retaliation for ", " despite ")
 _NEG_WINDOW = 35
 _MODAL_WINDOW = 70
 _CLAIM_WINDOW = 160
@@ -532,6 +532,32 @@ def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     return [m for m in out if not (m.code in seen or seen.add(m.code))]  # type: ignore[func-returns-value]
 
 
+def _listed_by_office(gap: str) -> bool:
+    """Is ``gap`` (the original text between two mentions) a list's next item named by office
+    (", President", " of", ", the Crown Prince of", " and President Ben Bella of"): every word
+    capitalised or a connective?"""
+    words = gap.replace(",", " ").split()
+    return bool(words) and len(words) <= 7 and all(
+        w[:1].isupper() or w in _LIST_JOINS for w in words)
+
+
+_LIST_JOINS = frozenset({"of", "the", "and", "along", "with", "together", "as", "well", "or"})
+
+
+def _office_list(text: str, low: str, ms: list[Mention], k: int) -> list[Mention]:
+    """``ms[k]`` and the mentions listed before it, as coordinated (``_chain``) or named by
+    office ("King Hussein of Jordan, the Crown Prince of Kuwait and President X of Algeria");
+    in text order."""
+    j = k
+    while j > 0:
+        a, b = ms[j - 1], ms[j]
+        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS and \
+                not _listed_by_office(text[a.clean_end:b.clean_start]):
+            break
+        j -= 1
+    return ms[j:k + 1]
+
+
 def _nonstate_agent(low: str, sent: _Sent, hit: _Hit, cs: int, ce: int,
                     subject: Mention | None) -> bool:
     """An unnamed non-state agent acts: "militants fired ..." (nearer the trigger than any
@@ -727,14 +753,15 @@ def _attribute(
             agents = [agent]
     origin: set[int] = set()
     loc_m: Mention | None = None
-    for m in after:
-        if m is agent or id(m) in brokers:
+    for k, m in enumerate(after):
+        if m is agent or id(m) in brokers or id(m) in origin:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
         if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY:
             # "fired from Afghanistan": where the fire came from ("recalled its envoy from
-            # Ankara": the other side)
-            origin.add(id(m))
+            # Ankara": the other side); "soldiers from Jamaica, Barbados and Dominica": all of
+            # the list
+            origin.update(id(x) for x in _chain(low, after, k, 1))
         elif _is_landmark(pre) and sig not in _FACES_BORDER:
             origin.add(id(m))  # "near the border with Mali": a landmark, not a side
         elif location is None and _LOC.search(pre):
@@ -783,6 +810,7 @@ def _attribute(
             if head is not None:
                 cand = head
         source = cand.code
+        passive = _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
         if sig == "casualties" and _victims(low, sent, hit) or sig in _FORCE and any(
                 t.name == "casualties" and _victims(low, sent, t)
                 for t in _between(sent, cand.clean_end, hit.start)) and not any(
@@ -790,6 +818,15 @@ def _attribute(
             # "US servicemen were killed outside Basra", "a soldier was wounded in firing
             # across the line": the dead and wounded are the target, of the fire too
             return None, cand.code, location, more, co
+        if passive and not _mutual(hit) and cand.role == "subject":
+            # "Mali, Niger and Chad were accused of arming the rebels": the subjects of a
+            # passive with no agent undergo the act, side by side
+            ci = len(before) - 1 if cand is before[-1] else before.index(cand)
+            targets = _chain(low, before, ci, -1) if ci > 0 else [cand]
+            more.extend((None, x.code) for x in targets[1:])
+            if len(targets) >= 2:
+                co.update(x.code for x in targets)
+            return None, targets[0].code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
@@ -822,6 +859,13 @@ def _attribute(
             if id(m) not in skip and m.code != source and m.kind == "state":
                 target = m.code
                 break
+    if target is None and source is not None and cand is not None:
+        first = next((k for k, m in enumerate(after) if id(m) not in skip), -1)
+        if first >= 0 and after[first].code == source and \
+                len(_chain(low, after, first, 1)) >= 2:
+            # "a crisis for Angola began when X accused Angola, together with Cuba and the
+            # USSR": the subject is named again in the object list, so it is not who acts
+            source = None
     if target is None:
         for k, m in enumerate(after):
             if id(m) in skip or m.code == source:
@@ -885,7 +929,7 @@ def _attribute(
 
 
 def _third_parties(
-    low: str, sent: _Sent, hit: _Hit, ms: list[Mention], pair: tuple[str, str] | None
+    text: str, low: str, sent: _Sent, hit: _Hit, ms: list[Mention], pair: tuple[str, str] | None
 ) -> tuple[tuple[str, ...], str | None, str | None]:
     """Callers/mediators and the pair they address."""
     own = [m for m in ms if m.kind in ("state", "organisation")]
@@ -905,7 +949,8 @@ def _third_parties(
             if m.clean_start < pos:
                 continue
             gap = low[pos:m.clean_start].strip(" ,")
-            if gap in ("", "the", "and", "and the", "as well as", "or", "both", "as well as the"):
+            if gap in ("", "the", "and", "and the", "as well as", "or", "both",
+                       "as well as the") or _listed_by_office(text[pos:m.clean_start]):
                 callers.append(m)
                 pos = m.clean_end
             else:
@@ -914,7 +959,7 @@ def _third_parties(
     addressed: list[Mention] = []
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
-        chain = _chain(low, before, len(before) - 1, -1) if len(before) >= 2 else []
+        chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []
         if len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
                 c.name == "called_for" and c.start < hit.start for c in sent.modal
         ) and not _PASSIVE.search(low, max(sent.start, hit.start - 25), hit.start) \
@@ -1060,6 +1105,18 @@ def _as_article(article: Article | str | Mapping[str, Any]) -> Article:
     from tension.read._io import as_article
 
     return as_article(article)
+
+
+def _anaphora(text: str, mentions: list[Mention], sentences: Iterable[int],
+              article_id: str) -> list[Mention]:
+    try:
+        from tension.extract._actors import anaphora
+    except ImportError:  # pragma: no cover - actor layer missing
+        return []
+    return anaphora(text, mentions, sentences, article_id)
+
+
+_by_clean_start = operator.attrgetter("clean_start")
 
 
 def _find_mentions(article: Article) -> list[Mention]:
@@ -1210,6 +1267,15 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             [m for m in ms_i if m.kind != "organisation"] if ms_i else [],
             ns_i,
         )
+    # "it", "its", "the country" for the state just named: actors of the sentences that fire
+    # (the article's pair and counts, and the cue filters above, read the names alone)
+    anaphors = _anaphora(text, mentions, sents, art.id) if sents else []
+    for m in anaphors:
+        i = m.sentence_index
+        by_sent[i] = sorted([*by_sent.get(i, ()), m], key=_by_clean_start)
+        st_i = sents[i]
+        st_i.states = [x for x in by_sent[i] if x.kind == "state"]
+        st_i.actors = [x for x in by_sent[i] if x.kind != "organisation"]
     if sents:
         _place_phrases(low, phrases, starts, sents)
     ref_year = None
@@ -1302,7 +1368,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             if strike is not None:
                 src, tgt, loc = strike.source, strike.target, strike.location
             elif sig in _THIRD_PARTY:
-                third, src, tgt = _third_parties(low, st, h, ms, pair)
+                third, src, tgt = _third_parties(text, low, st, h, ms, pair)
                 loc = None
             elif st.actors or st.nonstate:
                 src, tgt, loc, more, co = _attribute(low, st, h, speaker, cs, ce)
@@ -1332,7 +1398,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                         src is None and st.nonstate):
                     f_src, f_tgt = _fill_from_pair(src, tgt, pair)
                     if not ({f_src, f_tgt} & _landmarks(low, st)) and not (
-                            co and f_src in co and f_tgt in co):
+                            co and f_src in co and f_tgt in co) and not (
+                            f_src and f_tgt and _listed_together(low, st, f_src, f_tgt)):
                         src, tgt = f_src, f_tgt
                 if (src is None) != (tgt is None) and not st.nonstate and (
                         sig in _FORCE or sig == "casualties"):
@@ -1354,6 +1421,14 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 seen.add(key)
                 conf = _prior(" " in h.phrase or "-" in h.phrase, bool(h.requires),
                               a_src is None and a_tgt is None, background)
+                extra: dict[str, Any] = {"cue": h.phrase, "clean_start": h.start,
+                                         "clean_end": h.end}
+                if implied is not None:
+                    extra["implied"] = implied
+                if anaphors and ms:
+                    via = _via_anaphor(ms, a_src, a_tgt)
+                    if via:
+                        extra["anaphor"] = via
                 # positional, in field order (a third cheaper than keywords): article_id, signal,
                 # quad_class, source, target, modality, location, third_parties, speaker,
                 # casualties, confidence, sentence, sentence_index, start, end, sentence_start,
@@ -1362,9 +1437,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     art.id, sig, spec.quad_class, a_src, a_tgt, modality, loc, third,
                     speaker.code if speaker is not None else None, casualties, conf, sentence,
                     st.index, raw_s, raw_e, ss, se, text[h.start:h.end], background, spec.weight,
-                    {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end} if implied
-                    is None else {"cue": h.phrase, "clean_start": h.start, "clean_end": h.end,
-                                  "implied": implied}, when,
+                    extra, when,
                 )
                 sent_events.append(ev)
                 # A threatened or conditional use of force is also a military threat;
@@ -1384,6 +1457,19 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
         out.extend(sent_events)
         pair = _update_pair(pair, ms, sent_events)
     return out
+
+
+def _via_anaphor(ms: Sequence[Mention], src: str | None, tgt: str | None) -> str:
+    """ "it=IRQ": the anaphors (``anaphora``) of the sentence that stand for a side of the
+    event its names do not give; "" when the names give both sides."""
+    named = {m.code for m in ms if m.kind == "state" and m.text.lower() not in _ANAPHOR_WORDS}
+    got = [f"{m.text}={m.code}" for m in ms if m.code in (src, tgt) and m.code not in named
+           and m.text.lower() in _ANAPHOR_WORDS]
+    return ";".join(dict.fromkeys(got))
+
+
+_ANAPHOR_WORDS = frozenset({"it", "its", "they", "their", "the country", "the government",
+                            "the regime"})
 
 
 def _derived(ev: Event, spec: SignalSpec, modality: str) -> Event:
@@ -1409,6 +1495,20 @@ def _inherent_modality(phrase: str) -> str:
 def _anaphor_before(sent: _Sent, cs: int, ce: int) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
     return any(cs <= s and e <= ce for s, e in sent.anaphors)
+
+
+def _listed_together(low: str, sent: _Sent, a: str, b: str) -> bool:
+    """Does the sentence list states ``a`` and ``b`` side by side ("The US, China and Zaire
+    aided the rebels; Zaire also ...")? Partners: the article's pair must not set one against
+    the other in it. Not when the sentence tells a mutual act ("a battle between Indian and
+    Pakistani forces"): two sides listed for it are its pair."""
+    if any(_mutual(h) for h in sent.triggers):
+        return False
+    ms = sent.states
+    for k, m in enumerate(ms):
+        if m.code == a and b in {x.code for x in _chain(low, ms, k, 1) + _chain(low, ms, k, -1)}:
+            return True
+    return False
 
 
 def _fill_from_pair(

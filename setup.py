@@ -44,6 +44,11 @@ class OptionalBuildExt(build_ext):
     """Builds the extensions if it can; otherwise says so once and installs the pure source."""
 
     def run(self) -> None:
+        if self.inplace:
+            # a new file, not one overwritten in place: a process that has the old extension
+            # mapped keeps running it (overwriting its pages under it crashes the process)
+            for ext in self.extensions:
+                Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
         try:
             super().run()
         except Exception as exc:  # no compiler, headers or linker: the pure path serves

@@ -44,6 +44,8 @@ __all__ = [
     "FEATURE_COLUMNS",
     "events_for_dyad",
     "contract_events",
+    "kept_events",
+    "is_kept",
     "drop_reasons",
     "links_pair",
     "firmly_linked",
@@ -182,12 +184,25 @@ def _background_why(e: Event) -> str:
     return ""
 
 
-def drop_reasons(e: Event, a: str, b: str, threshold: float) -> list[str]:
-    """Why the scoring contract does not count ``e`` for the pair (a, b); [] when it does.
+def is_kept(e: Event, a: str, b: str, threshold: float) -> bool:
+    """Does the scoring contract count ``e`` for the pair (a, b)? The rule: current (not
+    background), asserted or claimed, not below ``threshold`` and linking the pair's two states
+    (:func:`links_pair`) with no non-state actor on either side. :func:`drop_reasons` names
+    the parts of it an event fails (asked per event of every pair: the cheap tests first)."""
+    return (
+        not e.background
+        and e.modality in PRESENT_MODALITIES
+        and not e.confidence < threshold  # as drop_reasons: a NaN confidence is not below
+        and links_pair(e, a, b)
+        and non_state_actor(e) is None
+    )
 
-    Kept: current (not background), asserted or claimed, ``confidence >= threshold`` and
-    linking the pair's two states (:func:`links_pair`) with no non-state actor on either side.
-    """
+
+def drop_reasons(e: Event, a: str, b: str, threshold: float) -> list[str]:
+    """Why the scoring contract does not count ``e`` for the pair (a, b); [] when it does
+    (:func:`is_kept`)."""
+    if is_kept(e, a, b, threshold):
+        return []
     out: list[str] = []
     if e.background:
         why = _background_why(e)
@@ -227,12 +242,20 @@ def contract_events(
     kept: list[Event] = []
     dropped: list[tuple[Event, list[str]]] = []
     for e in events:
-        why = drop_reasons(e, a, b, t)
-        if why:
-            dropped.append((e, why))
-        else:
+        if is_kept(e, a, b, t):
             kept.append(e)
+        else:
+            dropped.append((e, drop_reasons(e, a, b, t)))
     return kept, dropped
+
+
+def kept_events(
+    events: Iterable[Event], a: str, b: str, threshold: float | None = None
+) -> list[Event]:
+    """The kept events of :func:`contract_events`, without the dropped ones' reasons (what
+    scoring needs)."""
+    t = signal_threshold() if threshold is None else threshold
+    return [e for e in events if is_kept(e, a, b, t)]
 
 
 COERCIVE_WEIGHT = -5.0  # prior weight of the mildest force/coercion signal (a recall, a closure)

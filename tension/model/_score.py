@@ -158,9 +158,9 @@ def _evidence(
     events the model counts as reported (:func:`tension.model._features.contract_events`:
     current, asserted or claimed, at or above the signal threshold, source and target the
     pair's two states), strongest first by confidence x |prior weight|, then text order."""
-    from tension.model._features import contract_events
+    from tension.model._features import kept_events
 
-    kept, _ = contract_events(events, a, b, threshold)
+    kept = kept_events(events, a, b, threshold)
     counts: dict[str, int] = {}
     for e in kept:
         counts[e.signal] = counts.get(e.signal, 0) + 1

@@ -108,8 +108,12 @@ def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:
     return {i: frozenset(c) for i, c in out.items()}
 
 
-def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
-    """The feature-layer row for the pair (a, b) of one analysed article."""
+def dyad_row(
+    an: Analysis, a: str, b: str, dyad: Any | None = None,
+    states: dict[int, frozenset[str]] | None = None,
+) -> dict[str, Any]:
+    """The feature-layer row for the pair (a, b) of one analysed article (``states``: the
+    article's :func:`_sentence_states` when the caller has them, shared by its rows)."""
     from tension.model._dyads import dyad_key
 
     a, b = sorted((a, b))
@@ -125,7 +129,7 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
         "in_lead": getattr(dyad, "in_lead", False),
         "events": an.events,
         "title_events": an.title_events,
-        "sentence_states": _sentence_states(an),
+        "sentence_states": _sentence_states(an) if states is None else states,
         # rank 0: a labelled pair the ranking did not find (training); read like the main pair
         "text": _pair_text(an, a, b) if getattr(dyad, "rank", 0) > 1 else _dyad_text(an.article),
     }
@@ -144,11 +148,11 @@ def _linked(an: Analysis, a: str, b: str) -> bool:
 def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
     """One row per candidate dyad: the main pair, plus every other pair that shares a sentence
     or an event (two states merely named apart in one article are not a dyad)."""
-    return [
-        dyad_row(an, d.actor_a, d.actor_b, d)
-        for d in an.dyads
-        if d.rank == 1 or d.n_cooccur > 0 or _linked(an, d.actor_a, d.actor_b)
+    kept = [
+        d for d in an.dyads if d.rank == 1 or d.n_cooccur > 0 or _linked(an, d.actor_a, d.actor_b)
     ]
+    states = _sentence_states(an) if kept else None  # one map per article, read only
+    return [dyad_row(an, d.actor_a, d.actor_b, d, states) for d in kept]
 
 
 def _evidence(

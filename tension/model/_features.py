@@ -133,13 +133,45 @@ def _states(src: str | None, tgt: str | None, loc: str | None) -> frozenset[str]
 
 
 def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event, str]]:
-    """Events that concern the pair (a, b), each with its direction (see module doc)."""
-    side = {a, b}
-    out: list[tuple[Event, str]] = []
+    """Events that concern the pair (a, b), each with its direction (see module doc).
+
+    Inside :func:`shared_feature_rows`, a list of events is read once for all its pairs and
+    each (list, pair) answered once: the answer is shared, do not change it."""
+    memo = _memo()
+    if memo is None or type(events) is not list:
+        return _directions(_pair_candidates(events), a, b)
+    key = (events_for_dyad, id(events), a, b)
+    hit = memo.get(key)
+    if hit is None:
+        base = memo.get((_pair_candidates, id(events)))
+        if base is None:  # the memo holds the list too: its id is not reused meanwhile
+            base = memo[(_pair_candidates, id(events))] = (events, _pair_candidates(events))
+        hit = memo[key] = (events, _directions(base[1], a, b))
+    out: list[tuple[Event, str]] = hit[1]
+    return out
+
+
+_Candidate = tuple[Event, str | None, str | None, str | None, frozenset[str], bool]
+
+
+def _pair_candidates(events: Iterable[Event]) -> list[_Candidate]:
+    """The events that may concern some pair (current, no non-state actor), each with what
+    :func:`_directions` asks of it for every pair: (event, source, target, location, the
+    states among them, a source that is not a state)."""
+    out: list[_Candidate] = []
     for e in events:
         if e.background or non_state_actor(e) is not None:
             continue
         src, tgt, loc = e.source, e.target, e.location
+        out.append((e, src, tgt, loc, _states(src, tgt, loc), bool(src) and not _is_state(src)))
+    return out
+
+
+def _directions(candidates: Iterable[_Candidate], a: str, b: str) -> list[tuple[Event, str]]:
+    """:func:`events_for_dyad` of :func:`_pair_candidates`."""
+    side = {a, b}
+    out: list[tuple[Event, str]] = []
+    for e, src, tgt, loc, states, odd_source in candidates:
         if src in side:
             other = tgt if tgt in side and tgt != src else None
             if other is None and loc in side and loc != src:
@@ -147,10 +179,9 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
             if other is not None:
                 out.append((e, "a_b" if src == a else "b_a"))
                 continue
-        states = _states(src, tgt, loc)
         if not states <= side and _outside(e, side, states):
             continue  # about another pair
-        if e.third_parties or (src and src not in side and not _is_state(src)):
+        if e.third_parties or (odd_source and src not in side):
             out.append((e, "third"))
         else:
             out.append((e, "pair"))
@@ -440,6 +471,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         # The dyad rows of one article share its event list: per list and per event the work
         # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
         kept: dict[int, list[Event]] = {}
+        weight_all: dict[int, float] = {}  # per list: the confidences of its state events
         per_event: dict[int, tuple[frozenset[str], int, int] | None] = {}
         per_title: dict[int, int] = {}
         columns: dict[tuple[str, str, bool], tuple[int, int] | None] = {}
@@ -505,7 +537,12 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 col = per_title[id(e)]
                 if col >= 0:
                     counts[col] = counts.get(col, 0) + (e.confidence if weighted else 1.0)
-            pair_events = events_for_dyad(events, a, b)
+            # the kept events' (events_for_dyad keeps no background event): of the whole
+            # list, so that the article's pairs share one reading of it
+            pair_events = [
+                (e, d) for e, d in events_for_dyad(raw, a, b)
+                if e.confidence >= self.min_confidence
+            ]
             max_conf = max_coop = net = 0.0
             cas = 0.0
             link_conf = link_conflict = 0.0
@@ -541,7 +578,11 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             f[index["intensity__net_weight"]] = math.copysign(math.log1p(abs(net)), net) / 3.0
             f[index["casualties__log"]] = cas / 3.0
             if weighted:
-                n_all = sum(e.confidence for e in events if non_state_actor(e) is None)
+                n_all = weight_all.get(id(raw), -1.0)
+                if n_all < 0:
+                    n_all = weight_all[id(raw)] = sum(
+                        e.confidence for e in events if non_state_actor(e) is None
+                    )
                 n_pair = sum(e.confidence for e, _ in pair_events)
             else:
                 n_all, n_pair = len(events), len(pair_events)
@@ -561,7 +602,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
 _local = threading.local()  # the memo stack of shared_feature_rows(), per thread
 
 
-def _memo() -> dict[tuple[Any, ...], np.ndarray] | None:
+def _memo() -> dict[tuple[Any, ...], Any] | None:
     stack = getattr(_local, "memo", None)
     return stack[-1] if stack else None
 
@@ -571,8 +612,10 @@ def shared_feature_rows() -> Iterator[None]:
     """Inside the block, :meth:`DyadFeaturizer.transform` reuses the feature row it already
     computed for the same dyad row (same event lists, pair and ranking; the same featurizer
     configuration). Scoring featurizes each article's main pair twice, for the level head and
-    the relevance gate. Rows are recognised by the identity of their event lists, so the
-    objects must stay alive for the block: use one block per chunk of analyses."""
+    the relevance gate. :func:`events_for_dyad` reads each event list once and answers each
+    (list, pair) once (the dyad rows, the pair texts and the featurizer all ask). Rows are
+    recognised by the identity of their event lists, so the objects must stay alive for the
+    block: use one block per chunk of analyses."""
     stack = getattr(_local, "memo", None)
     if stack is None:
         stack = _local.memo = []

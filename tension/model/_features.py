@@ -801,7 +801,9 @@ class _TokenIds:
         if self.max_n == 2 and len(ids) > 1 and len(self.bi_keys):
             left, right = ids[:-1], ids[1:]
             ok = (left >= 0) & (right >= 0)
-            keys = left[ok] * self.n + right[ok]
+            # sorted, the bigrams are looked up about twice as fast (each search starts where
+            # the last ended); the codes are a multiset, their order is nobody's concern
+            keys = np.sort(left[ok] * self.n + right[ok])
             pos = np.searchsorted(self.bi_keys, keys)
             pos[pos == len(self.bi_keys)] = 0
             hit = self.bi_keys[pos] == keys

@@ -145,12 +145,27 @@ def _linked(an: Analysis, a: str, b: str) -> bool:
     )
 
 
-def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
-    """One row per candidate dyad: the main pair, plus every other pair that shares a sentence
-    or an event (two states merely named apart in one article are not a dyad)."""
-    kept = [
+def _row_dyads(an: Analysis) -> list[Any]:
+    """The candidate dyads that get a row: the main pair, plus every other pair that shares a
+    sentence or an event (two states merely named apart in one article are not a dyad)."""
+    return [
         d for d in an.dyads if d.rank == 1 or d.n_cooccur > 0 or _linked(an, d.actor_a, d.actor_b)
     ]
+
+
+def _main_dyad(an: Analysis) -> Any | None:
+    """The dyad of the row the relevance gate reads: the first of the lowest rank among
+    :func:`_row_dyads` (None without one). A rank-1 pair always has a row, so when the ranking
+    starts at 1 the others need not be looked at."""
+    if an.dyads and min(d.rank for d in an.dyads) == 1:
+        return next(d for d in an.dyads if d.rank == 1)
+    kept = _row_dyads(an)
+    return min(kept, key=lambda d: d.rank) if kept else None
+
+
+def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
+    """One row per dyad of :func:`_row_dyads`."""
+    kept = _row_dyads(an)
     states = _sentence_states(an) if kept else None  # one map per article, read only
     return [dyad_row(an, d.actor_a, d.actor_b, d, states) for d in kept]
 
@@ -219,15 +234,24 @@ def _contract_rows(analyses: Sequence[Analysis], model: Scorer) -> list[dict[str
     rows: list[dict[str, Any]] = []
     feats: list[dict[str, Any]] = []
     owner: list[int] = []
-    per_article = [dyad_rows(an) for an in analyses]
-    gated = _gate(per_article, model)
-    for an, drows, off in zip(analyses, per_article, gated, strict=True):
-        if not drows or off:
+    # the main pairs' rows first: the other rows of an article the gate turns away are not built
+    mains = [_main_dyad(an) for an in analyses]
+    states = [
+        None if d is None else _sentence_states(an)
+        for an, d in zip(analyses, mains, strict=True)
+    ]
+    firsts = [
+        None if d is None else dyad_row(an, d.actor_a, d.actor_b, d, st)
+        for an, d, st in zip(analyses, mains, states, strict=True)
+    ]
+    gated = _gate(firsts, model)
+    for an, main, first, st, off in zip(analyses, mains, firsts, states, gated, strict=True):
+        if first is None or off:
             rows.append(_no_dyad_row(an, model, "not_bilateral" if off else "no_dyad"))
             continue
-        for r in drows:
+        for d in _row_dyads(an):
             owner.append(len(rows))
-            feats.append(r)
+            feats.append(first if d is main else dyad_row(an, d.actor_a, d.actor_b, d, st))
             rows.append({})
     if feats:
         from tension.model._features import signal_threshold
@@ -258,14 +282,15 @@ def _contract_rows(analyses: Sequence[Analysis], model: Scorer) -> list[dict[str
     return rows
 
 
-def _gate(per_article: Sequence[list[dict[str, Any]]], model: Scorer) -> list[bool]:
-    """Per article: does the relevance gate turn it away (its rank-1 row not bilateral)?"""
-    firsts = [(k, min(d, key=lambda r: r["rank"])) for k, d in enumerate(per_article) if d]
-    out = [False] * len(per_article)
-    if not firsts:
+def _gate(firsts: Sequence[dict[str, Any] | None], model: Scorer) -> list[bool]:
+    """Per article: does the relevance gate turn it away (its main row, ``firsts``, not
+    bilateral)? An article without a row is not turned away."""
+    rows = [(k, r) for k, r in enumerate(firsts) if r is not None]
+    out = [False] * len(firsts)
+    if not rows:
         return out
-    frame = pd.DataFrame([r for _, r in firsts], columns=list(firsts[0][1]))
-    for (k, _), off in zip(firsts, model.gated(frame), strict=True):
+    frame = pd.DataFrame([r for _, r in rows], columns=list(rows[0][1]))
+    for (k, _), off in zip(rows, model.gated(frame), strict=True):
         out[k] = bool(off)
     return out
 

@@ -135,43 +135,49 @@ def _states(src: str | None, tgt: str | None, loc: str | None) -> frozenset[str]
 def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event, str]]:
     """Events that concern the pair (a, b), each with its direction (see module doc).
 
-    Inside :func:`shared_feature_rows`, a list of events is read once for all its pairs and
-    each (list, pair) answered once: the answer is shared, do not change it."""
+    Inside :func:`shared_feature_rows`, each (list of events, pair) is answered once: the answer
+    is shared, do not change it."""
     memo = _memo()
     if memo is None or type(events) is not list:
-        return _directions(_pair_candidates(events), a, b)
+        return _directions(_state_events(events), a, b)
     key = (events_for_dyad, id(events), a, b)
     hit = memo.get(key)
-    if hit is None:
-        base = memo.get((_pair_candidates, id(events)))
-        if base is None:  # the memo holds the list too: its id is not reused meanwhile
-            base = memo[(_pair_candidates, id(events))] = (events, _pair_candidates(events))
-        hit = memo[key] = (events, _directions(base[1], a, b))
+    if hit is None:  # the memo holds the list too: its id is not reused meanwhile
+        hit = memo[key] = (events, _directions(_state_events(events), a, b))
     out: list[tuple[Event, str]] = hit[1]
     return out
 
 
-_Candidate = tuple[Event, str | None, str | None, str | None, frozenset[str], bool]
+_StateEvent = tuple[Event, frozenset[str], frozenset[str]]
 
 
-def _pair_candidates(events: Iterable[Event]) -> list[_Candidate]:
-    """The events that may concern some pair (current, no non-state actor), each with what
-    :func:`_directions` asks of it for every pair: (event, source, target, location, the
-    states among them, a source that is not a state)."""
-    out: list[_Candidate] = []
+def _state_events(events: Iterable[Event]) -> list[_StateEvent]:
+    """The events a pair may count (current, no non-state actor), each with the states it names
+    (:func:`_states`) and those of them that are not its third parties (:func:`_unmediated`).
+    Every pair of an article asks: inside :func:`shared_feature_rows`, a list is read once."""
+    memo = _memo()
+    key = (_state_events, id(events))
+    if memo is not None and type(events) is list:
+        hit = memo.get(key)
+        if hit is not None:
+            return hit[1]  # type: ignore[no-any-return]
+    out: list[_StateEvent] = []
     for e in events:
         if e.background or non_state_actor(e) is not None:
             continue
-        src, tgt, loc = e.source, e.target, e.location
-        out.append((e, src, tgt, loc, _states(src, tgt, loc), bool(src) and not _is_state(src)))
+        states = _states(e.source, e.target, e.location)
+        out.append((e, states, _unmediated(e, states)))
+    if memo is not None and type(events) is list:
+        memo[key] = (events, out)  # the list too: its id is not reused meanwhile
     return out
 
 
-def _directions(candidates: Iterable[_Candidate], a: str, b: str) -> list[tuple[Event, str]]:
-    """:func:`events_for_dyad` of :func:`_pair_candidates`."""
+def _directions(state_events: Iterable[_StateEvent], a: str, b: str) -> list[tuple[Event, str]]:
+    """:func:`events_for_dyad` of :func:`_state_events`."""
     side = {a, b}
     out: list[tuple[Event, str]] = []
-    for e, src, tgt, loc, states, odd_source in candidates:
+    for e, _, unmediated in state_events:
+        src, tgt, loc = e.source, e.target, e.location
         if src in side:
             other = tgt if tgt in side and tgt != src else None
             if other is None and loc in side and loc != src:
@@ -179,9 +185,9 @@ def _directions(candidates: Iterable[_Candidate], a: str, b: str) -> list[tuple[
             if other is not None:
                 out.append((e, "a_b" if src == a else "b_a"))
                 continue
-        if not states <= side and _outside(e, side, states):
-            continue  # about another pair
-        if e.third_parties or (odd_source and src not in side):
+        if not unmediated <= side:
+            continue  # about another pair (:func:`_outside`)
+        if e.third_parties or (src and src not in side and not _is_state(src)):
             out.append((e, "third"))
         else:
             out.append((e, "pair"))
@@ -472,7 +478,10 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
         kept: dict[int, list[Event]] = {}
         weight_all: dict[int, float] = {}  # per list: the confidences of its state events
-        per_event: dict[int, tuple[frozenset[str], int, int] | None] = {}
+        confident = self.min_confidence
+        # per list, its events the per-signal block counts: (states, unmediated, count column,
+        # lead column or -1, weight)
+        per_list: dict[int, list[tuple[frozenset[str], frozenset[str], int, int, float]]] = {}
         per_title: dict[int, int] = {}
         columns: dict[tuple[str, str, bool], tuple[int, int] | None] = {}
         directed: dict[tuple[str, str], int] = {}
@@ -497,27 +506,29 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                     e for e in raw if e.confidence >= self.min_confidence and not e.background
                 ]
             counts: dict[int, float] = {}
-            for e in events:
-                info = per_event.get(id(e), _UNSEEN)
-                if info is _UNSEEN:
+            counted = per_list.get(id(raw))
+            if counted is None:
+                counted = per_list[id(raw)] = []
+                confidences: list[float] = []
+                for e, states, unmediated in _state_events(raw):  # kept, no non-state actor
+                    if not e.confidence >= confident:
+                        continue
+                    confidences.append(e.confidence)
                     key = (e.signal, e.modality, e.sentence_index < LEAD_SENTENCES)
                     cl = columns.get(key, _UNSEEN)
                     if cl is _UNSEEN:
                         cl = columns[key] = _event_columns(key, tax, index)
-                    info = per_event[id(e)] = (
-                        None if cl is None or non_state_actor(e) is not None
-                        else (_states(e.source, e.target, e.location), *cl)
-                    )
-                if info is None:
-                    continue  # not a signal of the taxonomy, or a non-state actor's act
-                states, col, lead = info
+                    if cl is not None:  # a signal of the taxonomy
+                        counted.append((states, unmediated, *cl,
+                                        e.confidence if weighted else 1.0))
+                weight_all[id(raw)] = sum(confidences)  # by sum(), which adds its own way (3.12+)
+            for states, unmediated, col, lead, c in counted:
                 if states and not states & side:
                     continue  # solely about other states
                 if secondary and not states:
                     continue  # no actor: the main pair's, not a bystander's
-                if strict and not states <= side and _outside(e, side, states):
-                    continue  # also about a state outside this secondary pair
-                c = e.confidence if weighted else 1.0
+                if strict and not unmediated <= side:
+                    continue  # also about a state outside this secondary pair (_outside)
                 counts[col] = counts.get(col, 0) + c
                 if lead >= 0:
                     counts[lead] = counts.get(lead, 0) + c
@@ -578,11 +589,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             f[index["intensity__net_weight"]] = math.copysign(math.log1p(abs(net)), net) / 3.0
             f[index["casualties__log"]] = cas / 3.0
             if weighted:
-                n_all = weight_all.get(id(raw), -1.0)
-                if n_all < 0:
-                    n_all = weight_all[id(raw)] = sum(
-                        e.confidence for e in events if non_state_actor(e) is None
-                    )
+                n_all = weight_all[id(raw)]
                 n_pair = sum(e.confidence for e, _ in pair_events)
             else:
                 n_all, n_pair = len(events), len(pair_events)
@@ -635,9 +642,15 @@ _ROW_FIELDS = (
 def _outside(e: Event, side: set[str], states: frozenset[str] | None = None) -> bool:
     """Does ``e`` name a state outside the pair ``side`` and outside its own third parties?
     (What a strict pair, see ``strict_below``, does not count.)"""
+    return not _unmediated(e, states) <= side
+
+
+def _unmediated(e: Event, states: frozenset[str] | None = None) -> frozenset[str]:
+    """The states ``e`` names (``states``: as :func:`_states` gives them) that are not its third
+    parties: ``e`` is :func:`_outside` a pair exactly when these are not all of the pair."""
     if states is None:
         states = _states(e.source, e.target, e.location)
-    return bool(states - side - set(e.third_parties))
+    return states - set(e.third_parties) if e.third_parties else states
 
 
 _UNSEEN: Any = object()  # "not looked up yet" in the per-call caches (None is a value there)

@@ -757,12 +757,11 @@ def _packed_vocab(a: Any, b: Any) -> dict[str, int] | None:
     return merged
 
 
-def _split_rows(packed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    out = []
-    for half in (packed >> 21, packed & _LOW):
-        idx, counts = np.unique(half[half != _LOW], return_counts=True)
-        out.append((idx, counts))
-    return out
+def _half_row(packed: np.ndarray, first: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted indices, counts) of packed codes in the first or the second vocabulary."""
+    half = packed >> 21 if first else packed & _LOW
+    idx, counts = np.unique(half[half != _LOW], return_counts=True)
+    return idx, counts
 
 
 class _TokenIds:
@@ -843,7 +842,8 @@ def _token_ids(vocab: dict[str, int], ngram_range: tuple[int, int]) -> _TokenIds
 class _SharedRows:
     """Count rows per distinct text for vectorizers that tokenise alike (the level head's and
     the relevance gate's): a text is tokenised once, and its n-grams looked up once in a merged
-    vocabulary when there are two."""
+    vocabulary when there are two; each vectorizer's row is counted when it asks for it (the
+    gate reads only the main pairs' texts)."""
 
     def __init__(self, vecs: list[Any]) -> None:
         self.vecs = vecs
@@ -853,23 +853,39 @@ class _SharedRows:
         # the id path splits n-grams at spaces: only for sklearn's default tokens (no spaces)
         plain = vecs[0].token_pattern == _DEFAULT_TOKENS and len(vecs) <= 2
         self.ids = _token_ids(vocab, tuple(vecs[0].ngram_range)) if plain else None
+        # packed codes of the texts one of two vectorizers has counted, until the other does
+        self.pending: dict[str, np.ndarray] = {}
 
-    def count(self, grams: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(indices, counts) of ``grams`` in each vectorizer's vocabulary, in ``vecs`` order."""
+    def row(self, doc: str, vec: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, counts) of the n-grams of ``doc`` (as ``vec`` analyses it) in ``vec``'s
+        vocabulary."""
+        mine = self.rows[id(vec)]
+        got = mine.get(doc)
+        if got is not None:
+            return got
         if self.packed is None:
-            return [_count_row(v, grams) for v in self.vecs]
-        return _split_rows(np.array([c for c in map(self.packed.get, grams) if c is not None],
-                                    dtype=np.int64))
+            for v, counted in zip(self.vecs, self.count_doc(doc, vec), strict=True):
+                self.rows[id(v)][doc] = counted
+            return mine[doc]
+        codes = self.pending.pop(doc, None)  # the other vectorizer's, when it has asked
+        if codes is None:
+            if self.ids is not None:
+                codes = self.ids.codes(_tokens(doc, vec))
+            else:
+                codes = np.array([c for c in map(self.packed.get, _grams(doc, vec))
+                                  if c is not None], dtype=np.int64)
+            self.pending[doc] = codes
+        got = mine[doc] = _half_row(codes, vec is self.vecs[0])
+        return got
 
     def count_doc(self, doc: str, vec: Any) -> list[tuple[np.ndarray, np.ndarray]]:
-        """:meth:`count` of the n-grams of ``doc`` as ``vec`` analyses it."""
+        """The rows of ``doc`` in each vectorizer's vocabulary, in ``vecs`` order, without a
+        merged vocabulary."""
         if self.ids is None:
-            return self.count(_grams(doc, vec))
-        codes = self.ids.codes(_tokens(doc, vec))
-        if self.packed is None:
-            idx, counts = np.unique(codes, return_counts=True)
-            return [(idx, counts)]
-        return _split_rows(codes)
+            grams = _grams(doc, vec)
+            return [_count_row(v, grams) for v in self.vecs]
+        idx, counts = np.unique(self.ids.codes(_tokens(doc, vec)), return_counts=True)
+        return [(idx, counts)]
 
 
 def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | None = None) -> Any:
@@ -889,16 +905,11 @@ def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | No
         # the class's own method: inside fast_text_blocks() the instance's is this function
         return sk_text.TfidfVectorizer.transform(vec, docs)
     group = shared if shared is not None and id(vec) in shared.rows else _SharedRows([vec])
-    mine = group.rows[id(vec)]
     indptr = [0]
     indices: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     for doc in docs:
-        row = mine.get(doc)
-        if row is None:
-            for v, counted in zip(group.vecs, group.count_doc(doc, vec), strict=True):
-                group.rows[id(v)][doc] = counted
-            row = mine[doc]
+        row = group.row(doc, vec)
         indices.append(row[0])
         counts.append(row[1])
         indptr.append(indptr[-1] + len(row[0]))

@@ -49,6 +49,9 @@ class Analysis:
     events: list[Event]
     dyads: list[Any] = field(default_factory=list)  # tension.model._dyads.Dyad
     title_events: list[Event] = field(default_factory=list)
+    # the sentence spans of ``article.text`` (``split_sentences``), kept from the text layers'
+    # reading: the pair texts are cut from them (None: split again when asked)
+    sentences: list[tuple[int, int]] | None = None
 
 
 def analyse(article: Article) -> Analysis:
@@ -56,16 +59,18 @@ def analyse(article: Article) -> Analysis:
     from tension.extract._actors import find_actors
     from tension.extract._signals import extract_signals
     from tension.model._dyads import candidate_dyads
+    from tension.read._text import split_sentences
 
     mentions = find_actors(article)
     events = extract_signals(article, mentions)
     dyads = candidate_dyads(article, mentions, events)
+    sentences = split_sentences(article.text)  # the text layers' split, still in its cache
     title_events: list[Event] = []
     if article.title and article.title.strip():
         # the headline is what the editor judged the news to be; read it on its own
         head = Article(id=article.id, text=article.title.strip(), raw_text=article.title.strip())
         title_events = extract_signals(head)
-    return Analysis(article, mentions, events, dyads, title_events)
+    return Analysis(article, mentions, events, dyads, title_events, sentences)
 
 
 def _dyad_text(art: Article) -> str:
@@ -90,9 +95,8 @@ def _pair_text(an: Analysis, a: str, b: str) -> str:
     if not keep:
         return _dyad_text(an.article)
     text = an.article.text
-    return "\n".join(
-        text[s:e] for i, (s, e) in enumerate(split_sentences(text)) if i in keep
-    )
+    spans = split_sentences(text) if an.sentences is None else an.sentences
+    return "\n".join(text[s:e] for i, (s, e) in enumerate(spans) if i in keep)
 
 
 def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:

@@ -476,7 +476,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         n_counts = len(self.signals_) * len(_PER_SIGNAL) + len(self.families_) * len(_DIRECTIONS)
         # The dyad rows of one article share its event list: per list and per event the work
         # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
-        kept: dict[int, list[Event]] = {}
+        kept: dict[int, list[Event]] = {}  # per list: its current, confident events (unweighted)
         weight_all: dict[int, float] = {}  # per list: the confidences of its state events
         confident = self.min_confidence
         # per list, its events the per-signal block counts: (states, unmediated, count column,
@@ -500,11 +500,6 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             # the main pair (rank 1, or 0: a labelled pair the ranking missed) only
             secondary = (cols["rank"][i] or 0) > 1
             raw = cols["events"][i] or []
-            events = kept.get(id(raw))
-            if events is None:
-                events = kept[id(raw)] = [
-                    e for e in raw if e.confidence >= self.min_confidence and not e.background
-                ]
             counts: dict[int, float] = {}
             counted = per_list.get(id(raw))
             if counted is None:
@@ -592,6 +587,11 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 n_all = weight_all[id(raw)]
                 n_pair = sum(e.confidence for e, _ in pair_events)
             else:
+                events = kept.get(id(raw))
+                if events is None:
+                    events = kept[id(raw)] = [
+                        e for e in raw if e.confidence >= self.min_confidence and not e.background
+                    ]
                 n_all, n_pair = len(events), len(pair_events)
             f[index["events__n"]] = math.log1p(n_all)
             f[index["events__n_pair"]] = math.log1p(n_pair)

@@ -7,7 +7,14 @@ import pytest
 
 from tension._types import Event
 from tension.cli import main
-from tension.model._features import contract_events, drop_reasons, links_pair, non_state_actor
+from tension.model._features import (
+    contract_events,
+    drop_reasons,
+    is_kept,
+    kept_events,
+    links_pair,
+    non_state_actor,
+)
 from tension.model._score import _evidence
 
 T = 0.3  # a signal threshold for the unit tests
@@ -43,6 +50,12 @@ def _ev(signal: str, src: str | None, tgt: str | None, conf: float = 0.9, **kw: 
 )
 def test_drop_reasons(event: Event, want: list[str]) -> None:
     assert drop_reasons(event, "IND", "PAK", T) == want
+    assert is_kept(event, "IND", "PAK", T) is (want == [])  # one rule, two answers
+
+
+def test_a_nan_confidence_is_kept_as_drop_reasons_keeps_it() -> None:
+    e = _ev("military_strike", "IND", "PAK", conf=float("nan"))
+    assert drop_reasons(e, "IND", "PAK", T) == [] and is_kept(e, "IND", "PAK", T)
 
 
 def test_background_reason_names_the_extract_layers_why_when_it_gives_one() -> None:
@@ -74,6 +87,7 @@ def test_contract_keeps_only_counted_events_ranked_by_confidence_times_weight() 
     kept, dropped = contract_events(events, "IND", "PAK", T)
     assert [e.signal for e in kept] == ["talks", "accusation", "military_strike"]
     assert len(dropped) == 4 and all(why for _, why in dropped)
+    assert kept_events(events, "IND", "PAK", T) == kept
     counts, evidence = _evidence(events, "IND", "PAK", T)
     assert counts == {"talks": 1, "accusation": 1, "military_strike": 1}
     assert [(e["signal"], e["confidence"]) for e in evidence] == [

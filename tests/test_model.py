@@ -12,7 +12,7 @@ from sklearn.base import clone
 import tension
 from tension._types import SCORE_COLUMNS, Article, Event
 from tension.model._evaluate import cross_validate, expected_calibration_error, gpr_counts
-from tension.model._features import DyadFeaturizer, events_for_dyad
+from tension.model._features import DyadFeaturizer, events_for_dyad, shared_feature_rows
 from tension.model._model import ModelParams, load_model, read_labelled, save_model, train
 from tension.model._score import analyse, dyad_rows
 
@@ -58,6 +58,22 @@ def seed_model(tmp_path_factory: pytest.TempPathFactory) -> tension.TensionModel
 def test_events_for_dyad_directions(event: Event, direction: str | None) -> None:
     got = events_for_dyad([event], "IRN", "PAK")
     assert [d for _, d in got] == ([direction] if direction else [])
+
+
+def test_events_for_dyad_reads_a_list_once_per_pair_inside_a_shared_block() -> None:
+    events = [
+        _event("military_strike", "IRN", "PAK"),
+        _event("sanctions", "USA", "PAK"),
+        _event("accusation", "IRN", None),
+        _event("call_for_restraint", "CHN", None, third_parties=("CHN", "UN")),
+        _event("military_strike", "G:militia", "PAK"),
+    ]
+    pairs = [("IRN", "PAK"), ("PAK", "IRN"), ("PAK", "USA"), ("CHN", "IRN")]
+    plain = [events_for_dyad(events, a, b) for a, b in pairs]
+    with shared_feature_rows():
+        assert [events_for_dyad(events, a, b) for a, b in pairs] == plain
+        assert events_for_dyad(events, "IRN", "PAK") is events_for_dyad(events, "IRN", "PAK")
+        assert events_for_dyad(iter(events), "PAK", "USA") == plain[2]  # not a list: not kept
 
 
 def test_featurizer_follows_the_estimator_contract() -> None:

@@ -44,6 +44,8 @@ __all__ = [
     "FEATURE_COLUMNS",
     "events_for_dyad",
     "contract_events",
+    "kept_events",
+    "is_kept",
     "drop_reasons",
     "links_pair",
     "firmly_linked",
@@ -131,12 +133,50 @@ def _states(src: str | None, tgt: str | None, loc: str | None) -> frozenset[str]
 
 
 def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event, str]]:
-    """Events that concern the pair (a, b), each with its direction (see module doc)."""
-    side = {a, b}
-    out: list[tuple[Event, str]] = []
+    """Events that concern the pair (a, b), each with its direction (see module doc).
+
+    Inside :func:`shared_feature_rows`, each (list of events, pair) is answered once: the answer
+    is shared, do not change it."""
+    memo = _memo()
+    if memo is None or type(events) is not list:
+        return _directions(_state_events(events), a, b)
+    key = (events_for_dyad, id(events), a, b)
+    hit = memo.get(key)
+    if hit is None:  # the memo holds the list too: its id is not reused meanwhile
+        hit = memo[key] = (events, _directions(_state_events(events), a, b))
+    out: list[tuple[Event, str]] = hit[1]
+    return out
+
+
+_StateEvent = tuple[Event, frozenset[str], frozenset[str]]
+
+
+def _state_events(events: Iterable[Event]) -> list[_StateEvent]:
+    """The events a pair may count (current, no non-state actor), each with the states it names
+    (:func:`_states`) and those of them that are not its third parties (:func:`_unmediated`).
+    Every pair of an article asks: inside :func:`shared_feature_rows`, a list is read once."""
+    memo = _memo()
+    key = (_state_events, id(events))
+    if memo is not None and type(events) is list:
+        hit = memo.get(key)
+        if hit is not None:
+            return hit[1]  # type: ignore[no-any-return]
+    out: list[_StateEvent] = []
     for e in events:
         if e.background or non_state_actor(e) is not None:
             continue
+        states = _states(e.source, e.target, e.location)
+        out.append((e, states, _unmediated(e, states)))
+    if memo is not None and type(events) is list:
+        memo[key] = (events, out)  # the list too: its id is not reused meanwhile
+    return out
+
+
+def _directions(state_events: Iterable[_StateEvent], a: str, b: str) -> list[tuple[Event, str]]:
+    """:func:`events_for_dyad` of :func:`_state_events`."""
+    side = {a, b}
+    out: list[tuple[Event, str]] = []
+    for e, _, unmediated in state_events:
         src, tgt, loc = e.source, e.target, e.location
         if src in side:
             other = tgt if tgt in side and tgt != src else None
@@ -145,9 +185,8 @@ def events_for_dyad(events: Iterable[Event], a: str, b: str) -> list[tuple[Event
             if other is not None:
                 out.append((e, "a_b" if src == a else "b_a"))
                 continue
-        states = _states(src, tgt, loc)
-        if not states <= side and _outside(e, side, states):
-            continue  # about another pair
+        if not unmediated <= side:
+            continue  # about another pair (:func:`_outside`)
         if e.third_parties or (src and src not in side and not _is_state(src)):
             out.append((e, "third"))
         else:
@@ -182,12 +221,25 @@ def _background_why(e: Event) -> str:
     return ""
 
 
-def drop_reasons(e: Event, a: str, b: str, threshold: float) -> list[str]:
-    """Why the scoring contract does not count ``e`` for the pair (a, b); [] when it does.
+def is_kept(e: Event, a: str, b: str, threshold: float) -> bool:
+    """Does the scoring contract count ``e`` for the pair (a, b)? The rule: current (not
+    background), asserted or claimed, not below ``threshold`` and linking the pair's two states
+    (:func:`links_pair`) with no non-state actor on either side. :func:`drop_reasons` names
+    the parts of it an event fails (asked per event of every pair: the cheap tests first)."""
+    return (
+        not e.background
+        and e.modality in PRESENT_MODALITIES
+        and not e.confidence < threshold  # as drop_reasons: a NaN confidence is not below
+        and links_pair(e, a, b)
+        and non_state_actor(e) is None
+    )
 
-    Kept: current (not background), asserted or claimed, ``confidence >= threshold`` and
-    linking the pair's two states (:func:`links_pair`) with no non-state actor on either side.
-    """
+
+def drop_reasons(e: Event, a: str, b: str, threshold: float) -> list[str]:
+    """Why the scoring contract does not count ``e`` for the pair (a, b); [] when it does
+    (:func:`is_kept`)."""
+    if is_kept(e, a, b, threshold):
+        return []
     out: list[str] = []
     if e.background:
         why = _background_why(e)
@@ -227,12 +279,20 @@ def contract_events(
     kept: list[Event] = []
     dropped: list[tuple[Event, list[str]]] = []
     for e in events:
-        why = drop_reasons(e, a, b, t)
-        if why:
-            dropped.append((e, why))
-        else:
+        if is_kept(e, a, b, t):
             kept.append(e)
+        else:
+            dropped.append((e, drop_reasons(e, a, b, t)))
     return kept, dropped
+
+
+def kept_events(
+    events: Iterable[Event], a: str, b: str, threshold: float | None = None
+) -> list[Event]:
+    """The kept events of :func:`contract_events`, without the dropped ones' reasons (what
+    scoring needs)."""
+    t = signal_threshold() if threshold is None else threshold
+    return [e for e in events if is_kept(e, a, b, t)]
 
 
 COERCIVE_WEIGHT = -5.0  # prior weight of the mildest force/coercion signal (a recall, a closure)
@@ -416,8 +476,12 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
         n_counts = len(self.signals_) * len(_PER_SIGNAL) + len(self.families_) * len(_DIRECTIONS)
         # The dyad rows of one article share its event list: per list and per event the work
         # below is done once (keyed by id(), the objects stay alive in ``cols`` meanwhile).
-        kept: dict[int, list[Event]] = {}
-        per_event: dict[int, tuple[frozenset[str], int, int] | None] = {}
+        kept: dict[int, list[Event]] = {}  # per list: its current, confident events (unweighted)
+        weight_all: dict[int, float] = {}  # per list: the confidences of its state events
+        confident = self.min_confidence
+        # per list, its events the per-signal block counts: (states, unmediated, count column,
+        # lead column or -1, weight)
+        per_list: dict[int, list[tuple[frozenset[str], frozenset[str], int, int, float]]] = {}
         per_title: dict[int, int] = {}
         columns: dict[tuple[str, str, bool], tuple[int, int] | None] = {}
         directed: dict[tuple[str, str], int] = {}
@@ -436,33 +500,30 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             # the main pair (rank 1, or 0: a labelled pair the ranking missed) only
             secondary = (cols["rank"][i] or 0) > 1
             raw = cols["events"][i] or []
-            events = kept.get(id(raw))
-            if events is None:
-                events = kept[id(raw)] = [
-                    e for e in raw if e.confidence >= self.min_confidence and not e.background
-                ]
             counts: dict[int, float] = {}
-            for e in events:
-                info = per_event.get(id(e), _UNSEEN)
-                if info is _UNSEEN:
+            counted = per_list.get(id(raw))
+            if counted is None:
+                counted = per_list[id(raw)] = []
+                confidences: list[float] = []
+                for e, states, unmediated in _state_events(raw):  # kept, no non-state actor
+                    if not e.confidence >= confident:
+                        continue
+                    confidences.append(e.confidence)
                     key = (e.signal, e.modality, e.sentence_index < LEAD_SENTENCES)
                     cl = columns.get(key, _UNSEEN)
                     if cl is _UNSEEN:
                         cl = columns[key] = _event_columns(key, tax, index)
-                    info = per_event[id(e)] = (
-                        None if cl is None or non_state_actor(e) is not None
-                        else (_states(e.source, e.target, e.location), *cl)
-                    )
-                if info is None:
-                    continue  # not a signal of the taxonomy, or a non-state actor's act
-                states, col, lead = info
+                    if cl is not None:  # a signal of the taxonomy
+                        counted.append((states, unmediated, *cl,
+                                        e.confidence if weighted else 1.0))
+                weight_all[id(raw)] = sum(confidences)  # by sum(), which adds its own way (3.12+)
+            for states, unmediated, col, lead, c in counted:
                 if states and not states & side:
                     continue  # solely about other states
                 if secondary and not states:
                     continue  # no actor: the main pair's, not a bystander's
-                if strict and not states <= side and _outside(e, side, states):
-                    continue  # also about a state outside this secondary pair
-                c = e.confidence if weighted else 1.0
+                if strict and not unmediated <= side:
+                    continue  # also about a state outside this secondary pair (_outside)
                 counts[col] = counts.get(col, 0) + c
                 if lead >= 0:
                     counts[lead] = counts.get(lead, 0) + c
@@ -482,7 +543,12 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
                 col = per_title[id(e)]
                 if col >= 0:
                     counts[col] = counts.get(col, 0) + (e.confidence if weighted else 1.0)
-            pair_events = events_for_dyad(events, a, b)
+            # the kept events' (events_for_dyad keeps no background event): of the whole
+            # list, so that the article's pairs share one reading of it
+            pair_events = [
+                (e, d) for e, d in events_for_dyad(raw, a, b)
+                if e.confidence >= self.min_confidence
+            ]
             max_conf = max_coop = net = 0.0
             cas = 0.0
             link_conf = link_conflict = 0.0
@@ -518,9 +584,14 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
             f[index["intensity__net_weight"]] = math.copysign(math.log1p(abs(net)), net) / 3.0
             f[index["casualties__log"]] = cas / 3.0
             if weighted:
-                n_all = sum(e.confidence for e in events if non_state_actor(e) is None)
+                n_all = weight_all[id(raw)]
                 n_pair = sum(e.confidence for e, _ in pair_events)
             else:
+                events = kept.get(id(raw))
+                if events is None:
+                    events = kept[id(raw)] = [
+                        e for e in raw if e.confidence >= self.min_confidence and not e.background
+                    ]
                 n_all, n_pair = len(events), len(pair_events)
             f[index["events__n"]] = math.log1p(n_all)
             f[index["events__n_pair"]] = math.log1p(n_pair)
@@ -538,7 +609,7 @@ class DyadFeaturizer(TransformerMixin, BaseEstimator):
 _local = threading.local()  # the memo stack of shared_feature_rows(), per thread
 
 
-def _memo() -> dict[tuple[Any, ...], np.ndarray] | None:
+def _memo() -> dict[tuple[Any, ...], Any] | None:
     stack = getattr(_local, "memo", None)
     return stack[-1] if stack else None
 
@@ -548,8 +619,10 @@ def shared_feature_rows() -> Iterator[None]:
     """Inside the block, :meth:`DyadFeaturizer.transform` reuses the feature row it already
     computed for the same dyad row (same event lists, pair and ranking; the same featurizer
     configuration). Scoring featurizes each article's main pair twice, for the level head and
-    the relevance gate. Rows are recognised by the identity of their event lists, so the
-    objects must stay alive for the block: use one block per chunk of analyses."""
+    the relevance gate. :func:`events_for_dyad` reads each event list once and answers each
+    (list, pair) once (the dyad rows, the pair texts and the featurizer all ask). Rows are
+    recognised by the identity of their event lists, so the objects must stay alive for the
+    block: use one block per chunk of analyses."""
     stack = getattr(_local, "memo", None)
     if stack is None:
         stack = _local.memo = []
@@ -569,9 +642,15 @@ _ROW_FIELDS = (
 def _outside(e: Event, side: set[str], states: frozenset[str] | None = None) -> bool:
     """Does ``e`` name a state outside the pair ``side`` and outside its own third parties?
     (What a strict pair, see ``strict_below``, does not count.)"""
+    return not _unmediated(e, states) <= side
+
+
+def _unmediated(e: Event, states: frozenset[str] | None = None) -> frozenset[str]:
+    """The states ``e`` names (``states``: as :func:`_states` gives them) that are not its third
+    parties: ``e`` is :func:`_outside` a pair exactly when these are not all of the pair."""
     if states is None:
         states = _states(e.source, e.target, e.location)
-    return bool(states - side - set(e.third_parties))
+    return states - set(e.third_parties) if e.third_parties else states
 
 
 _UNSEEN: Any = object()  # "not looked up yet" in the per-call caches (None is a value there)
@@ -678,12 +757,11 @@ def _packed_vocab(a: Any, b: Any) -> dict[str, int] | None:
     return merged
 
 
-def _split_rows(packed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    out = []
-    for half in (packed >> 21, packed & _LOW):
-        idx, counts = np.unique(half[half != _LOW], return_counts=True)
-        out.append((idx, counts))
-    return out
+def _half_row(packed: np.ndarray, first: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted indices, counts) of packed codes in the first or the second vocabulary."""
+    half = packed >> 21 if first else packed & _LOW
+    idx, counts = np.unique(half[half != _LOW], return_counts=True)
+    return idx, counts
 
 
 class _TokenIds:
@@ -735,7 +813,9 @@ class _TokenIds:
         if self.max_n == 2 and len(ids) > 1 and len(self.bi_keys):
             left, right = ids[:-1], ids[1:]
             ok = (left >= 0) & (right >= 0)
-            keys = left[ok] * self.n + right[ok]
+            # sorted, the bigrams are looked up about twice as fast (each search starts where
+            # the last ended); the codes are a multiset, their order is nobody's concern
+            keys = np.sort(left[ok] * self.n + right[ok])
             pos = np.searchsorted(self.bi_keys, keys)
             pos[pos == len(self.bi_keys)] = 0
             hit = self.bi_keys[pos] == keys
@@ -762,7 +842,8 @@ def _token_ids(vocab: dict[str, int], ngram_range: tuple[int, int]) -> _TokenIds
 class _SharedRows:
     """Count rows per distinct text for vectorizers that tokenise alike (the level head's and
     the relevance gate's): a text is tokenised once, and its n-grams looked up once in a merged
-    vocabulary when there are two."""
+    vocabulary when there are two; each vectorizer's row is counted when it asks for it (the
+    gate reads only the main pairs' texts)."""
 
     def __init__(self, vecs: list[Any]) -> None:
         self.vecs = vecs
@@ -772,23 +853,39 @@ class _SharedRows:
         # the id path splits n-grams at spaces: only for sklearn's default tokens (no spaces)
         plain = vecs[0].token_pattern == _DEFAULT_TOKENS and len(vecs) <= 2
         self.ids = _token_ids(vocab, tuple(vecs[0].ngram_range)) if plain else None
+        # packed codes of the texts one of two vectorizers has counted, until the other does
+        self.pending: dict[str, np.ndarray] = {}
 
-    def count(self, grams: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(indices, counts) of ``grams`` in each vectorizer's vocabulary, in ``vecs`` order."""
+    def row(self, doc: str, vec: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, counts) of the n-grams of ``doc`` (as ``vec`` analyses it) in ``vec``'s
+        vocabulary."""
+        mine = self.rows[id(vec)]
+        got = mine.get(doc)
+        if got is not None:
+            return got
         if self.packed is None:
-            return [_count_row(v, grams) for v in self.vecs]
-        return _split_rows(np.array([c for c in map(self.packed.get, grams) if c is not None],
-                                    dtype=np.int64))
+            for v, counted in zip(self.vecs, self.count_doc(doc, vec), strict=True):
+                self.rows[id(v)][doc] = counted
+            return mine[doc]
+        codes = self.pending.pop(doc, None)  # the other vectorizer's, when it has asked
+        if codes is None:
+            if self.ids is not None:
+                codes = self.ids.codes(_tokens(doc, vec))
+            else:
+                codes = np.array([c for c in map(self.packed.get, _grams(doc, vec))
+                                  if c is not None], dtype=np.int64)
+            self.pending[doc] = codes
+        got = mine[doc] = _half_row(codes, vec is self.vecs[0])
+        return got
 
     def count_doc(self, doc: str, vec: Any) -> list[tuple[np.ndarray, np.ndarray]]:
-        """:meth:`count` of the n-grams of ``doc`` as ``vec`` analyses it."""
+        """The rows of ``doc`` in each vectorizer's vocabulary, in ``vecs`` order, without a
+        merged vocabulary."""
         if self.ids is None:
-            return self.count(_grams(doc, vec))
-        codes = self.ids.codes(_tokens(doc, vec))
-        if self.packed is None:
-            idx, counts = np.unique(codes, return_counts=True)
-            return [(idx, counts)]
-        return _split_rows(codes)
+            grams = _grams(doc, vec)
+            return [_count_row(v, grams) for v in self.vecs]
+        idx, counts = np.unique(self.ids.codes(_tokens(doc, vec)), return_counts=True)
+        return [(idx, counts)]
 
 
 def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | None = None) -> Any:
@@ -808,16 +905,11 @@ def fast_tfidf_transform(vec: Any, docs: Iterable[Any], shared: _SharedRows | No
         # the class's own method: inside fast_text_blocks() the instance's is this function
         return sk_text.TfidfVectorizer.transform(vec, docs)
     group = shared if shared is not None and id(vec) in shared.rows else _SharedRows([vec])
-    mine = group.rows[id(vec)]
     indptr = [0]
     indices: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     for doc in docs:
-        row = mine.get(doc)
-        if row is None:
-            for v, counted in zip(group.vecs, group.count_doc(doc, vec), strict=True):
-                group.rows[id(v)][doc] = counted
-            row = mine[doc]
+        row = group.row(doc, vec)
         indices.append(row[0])
         counts.append(row[1])
         indptr.append(indptr[-1] + len(row[0]))

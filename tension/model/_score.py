@@ -49,6 +49,9 @@ class Analysis:
     events: list[Event]
     dyads: list[Any] = field(default_factory=list)  # tension.model._dyads.Dyad
     title_events: list[Event] = field(default_factory=list)
+    # the sentence spans of ``article.text`` (``split_sentences``), kept from the text layers'
+    # reading: the pair texts are cut from them (None: split again when asked)
+    sentences: list[tuple[int, int]] | None = None
 
 
 def analyse(article: Article) -> Analysis:
@@ -56,16 +59,18 @@ def analyse(article: Article) -> Analysis:
     from tension.extract._actors import find_actors
     from tension.extract._signals import extract_signals
     from tension.model._dyads import candidate_dyads
+    from tension.read._text import split_sentences
 
     mentions = find_actors(article)
     events = extract_signals(article, mentions)
     dyads = candidate_dyads(article, mentions, events)
+    sentences = split_sentences(article.text)  # the text layers' split, still in its cache
     title_events: list[Event] = []
     if article.title and article.title.strip():
         # the headline is what the editor judged the news to be; read it on its own
         head = Article(id=article.id, text=article.title.strip(), raw_text=article.title.strip())
         title_events = extract_signals(head)
-    return Analysis(article, mentions, events, dyads, title_events)
+    return Analysis(article, mentions, events, dyads, title_events, sentences)
 
 
 def _dyad_text(art: Article) -> str:
@@ -90,9 +95,8 @@ def _pair_text(an: Analysis, a: str, b: str) -> str:
     if not keep:
         return _dyad_text(an.article)
     text = an.article.text
-    return "\n".join(
-        text[s:e] for i, (s, e) in enumerate(split_sentences(text)) if i in keep
-    )
+    spans = split_sentences(text) if an.sentences is None else an.sentences
+    return "\n".join(text[s:e] for i, (s, e) in enumerate(spans) if i in keep)
 
 
 def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:
@@ -108,8 +112,12 @@ def _sentence_states(an: Analysis) -> dict[int, frozenset[str]]:
     return {i: frozenset(c) for i, c in out.items()}
 
 
-def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str, Any]:
-    """The feature-layer row for the pair (a, b) of one analysed article."""
+def dyad_row(
+    an: Analysis, a: str, b: str, dyad: Any | None = None,
+    states: dict[int, frozenset[str]] | None = None,
+) -> dict[str, Any]:
+    """The feature-layer row for the pair (a, b) of one analysed article (``states``: the
+    article's :func:`_sentence_states` when the caller has them, shared by its rows)."""
     from tension.model._dyads import dyad_key
 
     a, b = sorted((a, b))
@@ -125,7 +133,7 @@ def dyad_row(an: Analysis, a: str, b: str, dyad: Any | None = None) -> dict[str,
         "in_lead": getattr(dyad, "in_lead", False),
         "events": an.events,
         "title_events": an.title_events,
-        "sentence_states": _sentence_states(an),
+        "sentence_states": _sentence_states(an) if states is None else states,
         # rank 0: a labelled pair the ranking did not find (training); read like the main pair
         "text": _pair_text(an, a, b) if getattr(dyad, "rank", 0) > 1 else _dyad_text(an.article),
     }
@@ -141,14 +149,29 @@ def _linked(an: Analysis, a: str, b: str) -> bool:
     )
 
 
-def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
-    """One row per candidate dyad: the main pair, plus every other pair that shares a sentence
-    or an event (two states merely named apart in one article are not a dyad)."""
+def _row_dyads(an: Analysis) -> list[Any]:
+    """The candidate dyads that get a row: the main pair, plus every other pair that shares a
+    sentence or an event (two states merely named apart in one article are not a dyad)."""
     return [
-        dyad_row(an, d.actor_a, d.actor_b, d)
-        for d in an.dyads
-        if d.rank == 1 or d.n_cooccur > 0 or _linked(an, d.actor_a, d.actor_b)
+        d for d in an.dyads if d.rank == 1 or d.n_cooccur > 0 or _linked(an, d.actor_a, d.actor_b)
     ]
+
+
+def _main_dyad(an: Analysis) -> Any | None:
+    """The dyad of the row the relevance gate reads: the first of the lowest rank among
+    :func:`_row_dyads` (None without one). A rank-1 pair always has a row, so when the ranking
+    starts at 1 the others need not be looked at."""
+    if an.dyads and min(d.rank for d in an.dyads) == 1:
+        return next(d for d in an.dyads if d.rank == 1)
+    kept = _row_dyads(an)
+    return min(kept, key=lambda d: d.rank) if kept else None
+
+
+def dyad_rows(an: Analysis) -> list[dict[str, Any]]:
+    """One row per dyad of :func:`_row_dyads`."""
+    kept = _row_dyads(an)
+    states = _sentence_states(an) if kept else None  # one map per article, read only
+    return [dyad_row(an, d.actor_a, d.actor_b, d, states) for d in kept]
 
 
 def _evidence(
@@ -158,9 +181,9 @@ def _evidence(
     events the model counts as reported (:func:`tension.model._features.contract_events`:
     current, asserted or claimed, at or above the signal threshold, source and target the
     pair's two states), strongest first by confidence x |prior weight|, then text order."""
-    from tension.model._features import contract_events
+    from tension.model._features import kept_events
 
-    kept, _ = contract_events(events, a, b, threshold)
+    kept = kept_events(events, a, b, threshold)
     counts: dict[str, int] = {}
     for e in kept:
         counts[e.signal] = counts.get(e.signal, 0) + 1
@@ -215,15 +238,24 @@ def _contract_rows(analyses: Sequence[Analysis], model: Scorer) -> list[dict[str
     rows: list[dict[str, Any]] = []
     feats: list[dict[str, Any]] = []
     owner: list[int] = []
-    per_article = [dyad_rows(an) for an in analyses]
-    gated = _gate(per_article, model)
-    for an, drows, off in zip(analyses, per_article, gated, strict=True):
-        if not drows or off:
+    # the main pairs' rows first: the other rows of an article the gate turns away are not built
+    mains = [_main_dyad(an) for an in analyses]
+    states = [
+        None if d is None else _sentence_states(an)
+        for an, d in zip(analyses, mains, strict=True)
+    ]
+    firsts = [
+        None if d is None else dyad_row(an, d.actor_a, d.actor_b, d, st)
+        for an, d, st in zip(analyses, mains, states, strict=True)
+    ]
+    gated = _gate(firsts, model)
+    for an, main, first, st, off in zip(analyses, mains, firsts, states, gated, strict=True):
+        if first is None or off:
             rows.append(_no_dyad_row(an, model, "not_bilateral" if off else "no_dyad"))
             continue
-        for r in drows:
+        for d in _row_dyads(an):
             owner.append(len(rows))
-            feats.append(r)
+            feats.append(first if d is main else dyad_row(an, d.actor_a, d.actor_b, d, st))
             rows.append({})
     if feats:
         from tension.model._features import signal_threshold
@@ -254,14 +286,15 @@ def _contract_rows(analyses: Sequence[Analysis], model: Scorer) -> list[dict[str
     return rows
 
 
-def _gate(per_article: Sequence[list[dict[str, Any]]], model: Scorer) -> list[bool]:
-    """Per article: does the relevance gate turn it away (its rank-1 row not bilateral)?"""
-    firsts = [(k, min(d, key=lambda r: r["rank"])) for k, d in enumerate(per_article) if d]
-    out = [False] * len(per_article)
-    if not firsts:
+def _gate(firsts: Sequence[dict[str, Any] | None], model: Scorer) -> list[bool]:
+    """Per article: does the relevance gate turn it away (its main row, ``firsts``, not
+    bilateral)? An article without a row is not turned away."""
+    rows = [(k, r) for k, r in enumerate(firsts) if r is not None]
+    out = [False] * len(firsts)
+    if not rows:
         return out
-    frame = pd.DataFrame([r for _, r in firsts], columns=list(firsts[0][1]))
-    for (k, _), off in zip(firsts, model.gated(frame), strict=True):
+    frame = pd.DataFrame([r for _, r in rows], columns=list(rows[0][1]))
+    for (k, _), off in zip(rows, model.gated(frame), strict=True):
         out[k] = bool(off)
     return out
 

@@ -36,6 +36,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import sys
 import tempfile
 import time
@@ -84,16 +85,23 @@ _MODELS: dict[str, TensionModel] = {}
 
 
 def _model_bytes(model: Any, trusted: Iterable[str]) -> tuple[bytes, dict[str, Any]]:
-    """The model as (joblib bytes, card with their sha256), checked on the driver first."""
-    from tension.model._model import TensionModel, load_model, save_model
+    """The model as (pickle bytes, card with their sha256), checked on the driver first.
+
+    A plain pickle, not :func:`tension.model._model.save_model`'s ``joblib.dump``: every job
+    pays this on the driver before its first task, and the C pickler takes 0.12 s for the
+    shipped model where joblib's Python one took 0.54 s (the compression is not the cost);
+    ``joblib.load`` in the worker's ``load_model`` reads a plain pickle, and Spark compresses
+    the broadcast itself."""
+    from tension._version import __version__
+    from tension.model._model import MODEL_FILE, TensionModel, load_model
 
     if not isinstance(model, TensionModel):
         model = load_model(model, trusted=trusted)
-    # save a copy (card included) so in-memory and registry models travel the same way
-    copy = TensionModel(model.pipeline, dict(model.card), model.relevance)
-    with tempfile.TemporaryDirectory() as d:
-        data = save_model(copy, d).read_bytes()
-    return data, copy.card
+    # in-memory and registry models travel the same way: the card save_model would write
+    data = pickle.dumps(model.payload, protocol=pickle.HIGHEST_PROTOCOL)
+    card = dict(model.card, sha256=hashlib.sha256(data).hexdigest(), saved_by=__version__,
+                file=MODEL_FILE, format="joblib")
+    return data, card
 
 
 def _worker_model(sha: str, card: dict[str, Any], bc: Any, trusted: tuple[str, ...]) -> Any:

@@ -133,7 +133,7 @@ def _reject_row(rej: dict[str, Any], version: str) -> dict[str, Any]:
         why += f" (field {rej['field']!r})"
     row: dict[str, Any] = dict.fromkeys(SCORE_COLUMNS)
     row.update(article_id=str(rej.get("id") or ""), dyad="", actor_a="", actor_b="",
-               signals="{}", evidence="[]", model_version=version, reason=REJECTED + why)
+               signals={}, evidence=[], model_version=version, reason=REJECTED + why)
     return row
 
 
@@ -141,48 +141,62 @@ def score_pandas(pdf: pd.DataFrame, model: TensionModel, **options: Any) -> pd.D
     """One batch of article rows to Spark-ready contract rows (what each executor runs).
 
     Each row is read by :func:`tension.as_articles` (``on_error="skip"``) and the articles are
-    scored by :func:`tension.model._score.score_articles`; refused rows become ``rejected:`` rows.
-    ``signals``/``evidence`` are JSON strings. ``options`` are ``id_col``, ``text_col``,
-    ``date_col``, ``title_col`` and ``max_bytes``.
+    scored by :func:`tension.model._score.contract_rows`, as the local batch engine does;
+    refused rows become ``rejected:`` rows after them. ``signals``/``evidence`` are JSON
+    strings. ``options`` are ``id_col``, ``text_col``, ``date_col``, ``title_col`` and
+    ``max_bytes``.
     """
-    from tension.model._score import score_articles
+    from tension._gc import bulk_gc
+    from tension.model._score import analyse, contract_rows
     from tension.read._io import as_articles
 
     articles: list[Article] = []
+    rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
-    for rec in pdf.to_dict("records"):
-        corrupt = rec.pop(_CORRUPT, None)
-        if isinstance(corrupt, str):
-            rejected.append(_reject_row({"reason": "malformed JSON"}, model.version))
-            continue
-        rej: list[dict[str, Any]] = []
-        articles += as_articles([rec], on_error="skip", rejects=rej, **options)
-        rejected += (_reject_row(r, model.version) for r in rej)
-    # score_articles keys its rows by article id: a batch with a repeated id (not checked on
-    # Spark) is scored in runs without repeats so each copy keeps its own evidence
-    runs: list[list[Article]] = [[]]
-    ids: set[str] = set()
-    for art in articles:
-        if art.id in ids:
-            runs.append([])
-            ids = set()
-        ids.add(art.id)
-        runs[-1].append(art)
-    frame = pd.concat([score_articles(run, model) for run in runs], ignore_index=True)
-    for c in _JSON:
-        frame[c] = [json.dumps(v, ensure_ascii=False) for v in frame[c]]
-    if rejected:
-        frame = pd.concat([frame, pd.DataFrame(rejected, columns=list(SCORE_COLUMNS))],
-                          ignore_index=True)
-    for c in _DOUBLE:
-        frame[c] = frame[c].astype("float64")
-    for c in _INT:
-        frame[c] = frame[c].astype("Int32")
+    with bulk_gc():
+        for rec in pdf.to_dict("records"):
+            corrupt = rec.pop(_CORRUPT, None)
+            if isinstance(corrupt, str):
+                rejected.append(_reject_row({"reason": "malformed JSON"}, model.version))
+                continue
+            # one record per call: a repeated id is not an error here (see below)
+            rej: list[dict[str, Any]] = []
+            articles += as_articles([rec], on_error="skip", rejects=rej, **options)
+            rejected += (_reject_row(r, model.version) for r in rej)
+        # contract_rows keys its rows by article id: a batch with a repeated id (not checked
+        # on Spark) is scored in runs without repeats so each copy keeps its own evidence
+        runs: list[list[Article]] = [[]]
+        ids: set[str] = set()
+        for art in articles:
+            if art.id in ids:
+                runs.append([])
+                ids = set()
+            ids.add(art.id)
+            runs[-1].append(art)
+        for run in runs:
+            rows += contract_rows([analyse(a) for a in run], model)
+    return _spark_frame(rows + rejected)
+
+
+def _spark_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Contract rows as the frame ``SCORE_SCHEMA`` takes, a column at a time: doubles with
+    NaN for empty, nullable Int32, JSON strings, and plain objects for the other strings
+    (pyspark's Arrow path cannot take pandas 3's Arrow-backed str dtype)."""
+    import numpy as np
+
+    cols: dict[str, Any] = {}
     for c in SCORE_COLUMNS:
-        if c not in _DOUBLE and c not in _INT:
-            # plain objects: pyspark's Arrow path cannot take pandas 3's Arrow-backed str dtype
-            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
-    return frame
+        values = [r[c] for r in rows]
+        if c in _DOUBLE:
+            cols[c] = np.array(values, dtype="float64")  # None -> NaN
+        elif c in _INT:
+            cols[c] = pd.array(values, dtype="Int32")
+        elif c in _JSON:
+            cols[c] = pd.Series([json.dumps(v, ensure_ascii=False) for v in values],
+                                dtype=object)
+        else:
+            cols[c] = pd.Series(values, dtype=object)
+    return pd.DataFrame(cols, columns=list(SCORE_COLUMNS))
 
 
 class _NoSkipped(logging.Filter):

@@ -6,11 +6,12 @@ of each dyad (``groupBy("dyad").applyInPandas``), so Spark and local results are
 numbers. Import this module only when you use Spark (``pip install 'tension[spark]'``).
 
 The model
-    is loaded and checked once on the driver, written to bytes (joblib file plus its card with
-    the sha256) and broadcast. Each executor Python worker loads it ONCE through
-    :func:`tension.load_model` (which checks the sha256, trust, scikit-learn version and
-    feature set) and keeps it in a module-level cache keyed by the sha256, so the next task
-    on that worker reuses it (Spark reuses Python workers by default).
+    is loaded and checked once on the driver, written to bytes (a pickle, which
+    ``joblib.load`` reads, plus its card with the sha256) and broadcast. Each executor Python
+    worker loads it ONCE through :func:`tension.load_model` (which checks the sha256, trust,
+    scikit-learn version and feature set) and keeps it in a module-level cache keyed by the
+    sha256, so the next task on that worker reuses it (Spark reuses Python workers by
+    default).
 
 Bad rows
     behave as local scoring with ``on_error="skip"``, except that nothing vanishes: a row

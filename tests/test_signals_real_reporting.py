@@ -327,6 +327,41 @@ def test_partners_are_not_a_pair(sentence, signals, want, never):
     assert not (never & got), [(e.signal, e.source, e.target) for e in events]
 
 
+# fire "between X and Y" is theirs, whichever fires first; fire "at X and Y" has partners for
+# targets
+@pytest.mark.parametrize(("sentence", "pair", "never"), [
+    ("Two soldiers were wounded in firing between Armenian and Azerbaijani troops on Monday.",
+     {"ARM", "AZE"}, None),
+    ("Shelling between Thai and Cambodian forces resumed on Friday.", {"THA", "KHM"}, None),
+    ("The army opened fire at Armenian and Azerbaijani smugglers near the river.", None,
+     {"ARM", "AZE"}),
+])
+def test_fire_between_two_sides_is_their_pair(sentence, pair, never):
+    got = [{e.source, e.target} for e in _events(sentence)
+           if e.signal in ("military_strike", "armed_clash")]
+    if pair is not None:
+        assert pair in got, got
+    if never is not None:
+        assert never not in got, got
+
+
+# the passive-subject rule ("X and Y were accused of ...": X and Y undergo the act) must not
+# take a progressive ("is sending") or a relative clause's passive for the main clause's
+@pytest.mark.parametrize(("sentence", "signal", "source", "target"), [
+    ("Norway is sending troops to the peacekeeping force in Mali.", "aid", "NOR", "MLI"),
+    ("Ghana is deploying a military platoon to Liberia.", "aid", "GHA", "LBR"),
+    ("Peru removed sanctions on firms that had been blacklisted for links to Cuba.",
+     "sanctions", "PER", "CUB"),
+])
+def test_progressive_and_relative_clauses_keep_the_actor(sentence, signal, source, target):
+    events = [e for e in _events(sentence) if e.signal == signal]
+    assert events, [(e.signal, e.source, e.target) for e in _events(sentence)]
+    assert all((e.source, e.target) != (target, source) for e in events), \
+        [(e.signal, e.source, e.target) for e in events]
+    assert any((e.source, e.target) == (source, target) for e in events), \
+        [(e.signal, e.source, e.target) for e in events]
+
+
 @pytest.mark.parametrize(
     ("text", "index"),
     [

@@ -466,6 +466,8 @@ _COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", th
 _AGENT_LEADS = frozenset({"by", "of", "at", "on", "upon", "down", "out", "back", "up", "off",
                           "in"})
 # the dead as victims: "were killed", "soldiers killed in the shelling"
+_PROGRESSIVE = re.compile(r"\w+ing\b")
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
 _VICTIM_NEXT = re.compile(r"\s+(?:in|when|as|during|on|at|near|outside|while|after)\b")
 
 
@@ -773,7 +775,9 @@ def _attribute(
     cand: Mention | None = None
     if agent is not None:
         source = agent.code
-        passive = _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+        # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
+        passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+                   and not _PROGRESSIVE.match(low, hit.start))
         if len(agents) == 2 and (_mutual(hit) or sig == "military_strike" and not passive and (
                 not _has_object(after, skip, agents, location, sig))
                 and _fire_at_each_other(low, sent, hit, cs, ce, source, agents[1].code)):
@@ -810,7 +814,9 @@ def _attribute(
             if head is not None:
                 cand = head
         source = cand.code
-        passive = _PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+        # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
+        passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
+                   and not _PROGRESSIVE.match(low, hit.start))
         if sig == "casualties" and _victims(low, sent, hit) or sig in _FORCE and any(
                 t.name == "casualties" and _victims(low, sent, t)
                 for t in _between(sent, cand.clean_end, hit.start)) and not any(
@@ -818,9 +824,11 @@ def _attribute(
             # "US servicemen were killed outside Basra", "a soldier was wounded in firing
             # across the line": the dead and wounded are the target, of the fire too
             return None, cand.code, location, more, co
-        if passive and not _mutual(hit) and cand.role == "subject":
+        if passive and not _mutual(hit) and cand.role == "subject" and not _RELATIVE.search(
+                low, cand.clean_end, hit.start):
             # "Mali, Niger and Chad were accused of arming the rebels": the subjects of a
-            # passive with no agent undergo the act, side by side
+            # passive with no agent undergo the act, side by side (not across a relative
+            # clause: "X removed sanctions on firms that had been blacklisted" is X's act)
             ci = len(before) - 1 if cand is before[-1] else before.index(cand)
             targets = _chain(low, before, ci, -1) if ci > 0 else [cand]
             more.extend((None, x.code) for x in targets[1:])
@@ -888,13 +896,16 @@ def _attribute(
                 target = m.state
             elif k + 1 < len(after) and sig not in _THIRD_PARTY:
                 objs = [x for x in _chain(low, after, k, 1) if id(x) not in skip]
-                if source is None and len(objs) == 2 and _mutual(hit) and not low[
-                        hit.end:objs[0].clean_start].rstrip().endswith(("with", "with the")) \
+                gap = low[hit.end:objs[0].clean_start] if objs else ""
+                if source is None and len(objs) == 2 and (_mutual(hit) or sig in _FORCE and (
+                        gap.strip().startswith("between")
+                        or gap.rstrip().endswith("between"))) and not gap.rstrip().endswith(
+                            ("with", "with the")) \
                         and not any(h.name in _THIRD_PARTY
                                     and 0 <= h.start - objs[1].clean_end <= 1
                                     for h in sent.triggers):
-                    # "talks between X and Y", "a truce ... was signed by X and Y": the pair
-                    # (but "talks with X and Y": partners)
+                    # "talks between X and Y", "a truce ... was signed by X and Y", "firing
+                    # between X and Y troops": the pair (but "talks with X and Y": partners)
                     source = objs[0].code
                     target = objs[1].code
                     break

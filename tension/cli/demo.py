@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
     timeline = score_articles(read_articles(seeds / TIMELINE), model)
     scores = pd.concat([doc, corpus, timeline], ignore_index=True)
 
+    from tension._native import status
+
+    # the install's compile is silent under pip -q: say here which build runs
+    print(f"hot path: {status()}")
     print(f"model {model.version}; seed document {SEED_DOC}:")
     print(f"  {'article':<10} {'dyad':<9} {'level':>5} {'score':>6}  top signals")
     for r in doc.to_dict("records"):

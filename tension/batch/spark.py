@@ -93,16 +93,13 @@ def _model_bytes(model: Any, trusted: Iterable[str]) -> tuple[bytes, dict[str, A
     shipped model where joblib's Python one took 0.54 s (the compression is not the cost);
     ``joblib.load`` in the worker's ``load_model`` reads a plain pickle, and Spark compresses
     the broadcast itself."""
-    from tension._version import __version__
-    from tension.model._model import MODEL_FILE, TensionModel, load_model
+    from tension.model._model import TensionModel, load_model, stamp_card
 
     if not isinstance(model, TensionModel):
         model = load_model(model, trusted=trusted)
     # in-memory and registry models travel the same way: the card save_model would write
     data = pickle.dumps(model.payload, protocol=pickle.HIGHEST_PROTOCOL)
-    card = dict(model.card, sha256=hashlib.sha256(data).hexdigest(), saved_by=__version__,
-                file=MODEL_FILE, format="joblib")
-    return data, card
+    return data, stamp_card(dict(model.card), hashlib.sha256(data).hexdigest())
 
 
 def _worker_model(sha: str, card: dict[str, Any], bc: Any, trusted: tuple[str, ...]) -> Any:

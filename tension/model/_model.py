@@ -574,6 +574,18 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+def stamp_card(card: dict[str, Any], sha256: str, format: str = "joblib") -> dict[str, Any]:
+    """Write into ``card`` what a saved model file adds to it: the bytes' sha256, the package
+    version that wrote them (the module paths its pickle names), the file name and format."""
+    from tension._version import __version__
+
+    card["sha256"] = sha256
+    card["saved_by"] = __version__
+    card["file"] = MODEL_FILE if format == "joblib" else SKOPS_FILE
+    card["format"] = format
+    return card
+
+
 def save_model(
     model: TensionModel, directory: str | os.PathLike[str], *, format: str = "joblib"
 ) -> Path:
@@ -596,12 +608,7 @@ def save_model(
             import joblib
 
             joblib.dump(model.payload, tmp, compress=3)
-        from tension._version import __version__
-
-        model.card["sha256"] = file_sha256(tmp)
-        model.card["saved_by"] = __version__  # the module paths its pickle names
-        model.card["file"] = name
-        model.card["format"] = format
+        stamp_card(model.card, file_sha256(tmp), format)
         card_tmp = d / f".tmp-{CARD_FILE}"
         card_tmp.write_text(json.dumps(model.card, indent=2, sort_keys=True, default=str) + "\n")
         os.chmod(tmp, 0o644)  # mkstemp makes it private; a model file is meant to be shared

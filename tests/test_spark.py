@@ -347,3 +347,35 @@ def test_index_wire_copies_keep_first_seen(spark):
         assert got[c].tolist() == want[c].tolist(), c
     for c in ("mean_score", "max_score", "index"):
         assert np.array_equal(got[c].to_numpy(float), want[c].to_numpy(float), equal_nan=True), c
+
+
+@pytest.mark.parametrize(
+    ("lines", "want"),
+    [
+        (['{"id": "a", "text": "x"}'], [{"id": "a", "text": "x"}]),
+        (["", "   ", '{"id": "a", "text": "x"}'], [{"id": "a", "text": "x"}]),  # blanks skip
+        (['[{"id": "a"}, {"id": "b"}]'], [{"id": "a"}, {"id": "b"}]),  # an array's objects
+        (["{not json"], ["malformed JSON: Expecting property name enclosed in double quotes"]),
+        (['"just a string"'], ["malformed JSON: expected an object, got str"]),
+        (['[{"id": "a"}, 3]'], [{"id": "a"}, "malformed JSON: expected an object, got int"]),
+        # a field named like the marker is the article's own and not trusted as one
+        (['{"id": "a", "_corrupt_record": "x"}'], [{"id": "a"}]),
+    ],
+)
+def test_json_lines_parsed_in_the_worker(lines, want):
+    from tension.batch.spark import _CORRUPT, _json_records
+
+    got = [r.get(_CORRUPT, r) for r in _json_records(lines)]
+    assert got == want
+
+
+def test_json_lines_rejects_count_and_name_why(model):
+    """A bad line is one rejected row saying why; the counts match the rows."""
+    from tension.batch.spark import REJECTED, _counts, _json_records, score_records
+
+    lines = [json.dumps({"id": "ok", "text": NO_DYAD}), "{broken", json.dumps([1])]
+    out = score_records(_json_records(lines), model)
+    reasons = [r for r in out["reason"] if r and r.startswith(REJECTED)]
+    assert reasons == [REJECTED + "malformed JSON: Expecting property name enclosed in double "
+                       "quotes", REJECTED + "malformed JSON: expected an object, got int"]
+    assert _counts(out) == (3, 2, 1)

@@ -75,6 +75,8 @@ INDEX_SCHEMA = (
 )
 _PARTS_SCHEMA = "dyad string, n double, s double, ss double, last long"
 _ARTICLE_FIELDS = ("source", "url", "language")
+_READ_DEFAULTS = {"id_col": "id", "text_col": "text", "date_col": "date", "title_col": "title",
+                  "max_bytes": DEFAULT_MAX_BYTES}  # score()'s, for score_paths' own job
 _CORRUPT = "_corrupt_record"  # Spark's JSON reader puts lines it cannot parse here
 _ORDER = "_tension_order"
 
@@ -135,6 +137,31 @@ def _reject_row(rej: dict[str, Any], version: str) -> dict[str, Any]:
     return row
 
 
+def _json_records(lines: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """JSON lines (Spark's text reader's ``value`` column) as records, parsed in the Python
+    worker: the JVM's JSON reader parsed every file twice (once to infer a schema) and
+    converted the fields to Arrow and back. Blank lines are skipped, as the local reader
+    does; a line that is not a JSON object (or an array of them) becomes a record carrying
+    why, in ``_CORRUPT``."""
+    for line in lines:
+        if not isinstance(line, str) or not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            yield {_CORRUPT: f"malformed JSON: {msg}"}
+            continue
+        # a line holding an array of objects gives them all, as Spark's JSON reader did
+        for item in obj if isinstance(obj, list) else [obj]:
+            if isinstance(item, dict):
+                item.pop(_CORRUPT, None)  # only this reader sets it
+                yield item
+            else:
+                yield {_CORRUPT: "malformed JSON: expected an object, got "
+                                 f"{type(item).__name__}"}
+
+
 def score_pandas(pdf: pd.DataFrame, model: TensionModel, **options: Any) -> pd.DataFrame:
     """One batch of article rows to Spark-ready contract rows (what each executor runs).
 
@@ -144,6 +171,13 @@ def score_pandas(pdf: pd.DataFrame, model: TensionModel, **options: Any) -> pd.D
     strings. ``options`` are ``id_col``, ``text_col``, ``date_col``, ``title_col`` and
     ``max_bytes``.
     """
+    return score_records(pdf.to_dict("records"), model, **options)
+
+
+def score_records(records: Iterable[dict[str, Any]], model: TensionModel,
+                  **options: Any) -> pd.DataFrame:
+    """:func:`score_pandas` on records (dicts); a record with a string in ``_CORRUPT`` (a
+    line Spark's JSON reader or :func:`_json_records` could not parse) is a rejected row."""
     from tension._gc import bulk_gc
     from tension.model._score import analyse, contract_rows
     from tension.read._io import as_articles
@@ -152,10 +186,11 @@ def score_pandas(pdf: pd.DataFrame, model: TensionModel, **options: Any) -> pd.D
     rows: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     with bulk_gc():
-        for rec in pdf.to_dict("records"):
+        for rec in records:
             corrupt = rec.pop(_CORRUPT, None)
             if isinstance(corrupt, str):
-                rejected.append(_reject_row({"reason": "malformed JSON"}, model.version))
+                why = corrupt if corrupt.startswith("malformed JSON") else "malformed JSON"
+                rejected.append(_reject_row({"reason": why}, model.version))
                 continue
             # one record per call: a repeated id is not an error here (see below)
             rej: list[dict[str, Any]] = []
@@ -213,13 +248,31 @@ def _score_batches(
     bc: Any,
     trusted: tuple[str, ...],
     options: dict[str, Any],
+    json_lines: bool = False,
+    counters: tuple[Any, Any, Any] | None = None,
 ) -> Iterator[pd.DataFrame]:
     io_log = logging.getLogger("tension.read._io")
     if not any(isinstance(f, _NoSkipped) for f in io_log.filters):
         io_log.addFilter(_NoSkipped())
     model = _worker_model(sha, card, bc, trusted)
     for pdf in batches:
-        yield score_pandas(pdf, model, **options)
+        if json_lines:
+            out = score_records(_json_records(pdf["value"]), model, **options)
+        else:
+            out = score_pandas(pdf, model, **options)
+        if counters is not None:
+            for acc, n in zip(counters, _counts(out), strict=True):
+                acc.add(n)
+        yield out
+
+
+def _counts(out: pd.DataFrame) -> tuple[int, int, int]:
+    """(rows, rejected rows, articles) of a batch of score rows: an article gives one no_dyad
+    row or rows ranked 1, 2, ...; the first is counted."""
+    rej = out["reason"].fillna("").str.startswith(REJECTED).to_numpy(bool)
+    rank = out["rank"]
+    first = ~rej & (rank.isna() | (rank == 1)).to_numpy(bool)
+    return len(out), int(rej.sum()), int(first.sum())
 
 
 def score(
@@ -242,26 +295,37 @@ def score(
     see the module docstring for rejected rows.
     """
     require_pyspark()
+    options = {"id_col": id_col, "text_col": text_col, "date_col": date_col,
+               "title_col": title_col, "max_bytes": max_bytes}
+    return _map_scores(_article_frame(spark_df, options), model, tuple(trusted), options)
+
+
+def _article_frame(spark_df: DataFrame, options: dict[str, Any]) -> DataFrame:
+    """The columns scoring reads (``options``' and ``_ARTICLE_FIELDS``); the text must be one."""
+    text_col = options["text_col"]
     if text_col not in spark_df.columns:
         raise TensionError(
             f"no column {text_col!r} in the DataFrame (columns: {', '.join(spark_df.columns)}); "
             "pass text_col=..."
         )
-    wanted = (id_col, text_col, date_col, title_col, *_ARTICLE_FIELDS, _CORRUPT)
-    keep = list(dict.fromkeys(c for c in wanted if c in spark_df.columns))
-    trusted = tuple(trusted)
+    wanted = (*(options[f"{k}_col"] for k in ("id", "text", "date", "title")),
+              *_ARTICLE_FIELDS, _CORRUPT)
+    return spark_df.select(*dict.fromkeys(c for c in wanted if c in spark_df.columns))
+
+
+def _map_scores(df: DataFrame, model: TensionModel | str | os.PathLike[str] | None,
+                trusted: tuple[str, ...], options: dict[str, Any],
+                json_lines: bool = False,
+                counters: tuple[Any, Any, Any] | None = None) -> DataFrame:
+    """The scoring job on ``df``: article columns, or (``json_lines``) the one ``value``
+    column of Spark's text reader holding JSON lines. ``counters``: three accumulators the
+    tasks add their (rows, rejects, articles) to (see :func:`_counts`)."""
     data, card = _model_bytes(model, trusted)
-    bc = spark_df.sparkSession.sparkContext.broadcast(data)
-    fn = functools.partial(
-        _score_batches,
-        sha=card["sha256"],
-        card=card,
-        bc=bc,
-        trusted=trusted,
-        options={"id_col": id_col, "text_col": text_col, "date_col": date_col,
-                 "title_col": title_col, "max_bytes": max_bytes},
-    )
-    return spark_df.select(*keep).mapInPandas(fn, SCORE_SCHEMA)
+    bc = df.sparkSession.sparkContext.broadcast(data)
+    fn = functools.partial(_score_batches, sha=card["sha256"], card=card, bc=bc,
+                           trusted=trusted, options=options, json_lines=json_lines,
+                           counters=counters)
+    return df.mapInPandas(fn, SCORE_SCHEMA)
 
 
 # --------------------------------------------------------------------------- the index
@@ -567,10 +631,22 @@ def _score_paths(spark: SparkSession, inputs: list[str], output: str, out_fmt: s
         articles_df = _driver_articles(spark, inputs, on_error, read_options)
         # the driver read the columns by their names already
         read_options = {k: v for k, v in read_options.items() if k == "max_bytes"}
+        fmt = "driver"
     else:
-        articles_df = spark.read.format(format or _input_format(inputs)).load(inputs)
+        fmt = format or _input_format(inputs)
+        # JSON lines are parsed in the Python workers (see _json_records)
+        reader = spark.read.text if fmt == "json" else spark.read.format(fmt).load
+        articles_df = reader(inputs)
     partitions = articles_df.rdd.getNumPartitions()
-    scores = score(articles_df, model, trusted=trusted, **read_options)
+    options = {**_READ_DEFAULTS, **read_options}
+    if fmt != "json":  # score()'s job, with counters
+        articles_df = _article_frame(articles_df, options)
+    # the tasks count what they write (accumulators: a failed attempt's counts are dropped),
+    # rather than a second job reading the output back
+    sc = spark.sparkContext
+    counters = (sc.accumulator(0), sc.accumulator(0), sc.accumulator(0))
+    scores = _map_scores(articles_df, model, tuple(trusted), options,
+                         json_lines=fmt == "json", counters=counters)
 
     tmp = f"{output.rstrip('/')}.tmp-{uuid.uuid4().hex[:8]}"
     fs, tmp_path = _hadoop_fs(spark, tmp)
@@ -592,25 +668,15 @@ def _score_paths(spark: SparkSession, inputs: list[str], output: str, out_fmt: s
                 "A task that loses its Python worker (killed, out of memory) is retried "
                 "spark.task.maxFailures times: 4 on a cluster, once in local[N] (use local[N,F])"
             ) from None
-        from pyspark.sql import functions as F
-
-        back = spark.read.format(out_fmt).schema(SCORE_SCHEMA)
-        if out_fmt == "csv":
-            back = back.option("header", True)
-        written = back.load(tmp)
-        is_rej: Any = F.coalesce(F.col("reason").startswith(REJECTED), F.lit(False))
-        # an article gives one no_dyad row or rows ranked 1, 2, ...: count the first
-        first_rows: Any = ~is_rej & (F.col("rank").isNull() | (F.col("rank") == 1))
-        got = written.agg(
-            F.count(F.lit(1)).alias("rows"),
-            F.sum(is_rej.cast("long")).alias("rejects"),
-            F.sum(first_rows.cast("long")).alias("articles"),
-        ).first()
-        assert got is not None
-        rows, rejects, n_articles = int(got["rows"]), int(got["rejects"] or 0), int(
-            got["articles"] or 0)
+        rows, rejects, n_articles = (int(c.value) for c in counters)
         if rejects and on_error == "fail":
-            bad = written.where(is_rej).select("article_id", "reason").first()
+            from pyspark.sql import functions as F
+
+            back = spark.read.format(out_fmt).schema(SCORE_SCHEMA)
+            if out_fmt == "csv":
+                back = back.option("header", True)
+            is_rej: Any = F.coalesce(F.col("reason").startswith(REJECTED), F.lit(False))
+            bad = back.load(tmp).where(is_rej).select("article_id", "reason").first()
             assert bad is not None
             raise IngestError(
                 f"{bad['reason'].removeprefix(REJECTED)}; {rejects} row(s) rejected in all, "

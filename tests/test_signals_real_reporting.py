@@ -567,3 +567,46 @@ def test_anaphora_fills_a_side(text, signal, pair, mark):
         assert got.get(pair) == mark, got
     else:
         assert pair not in got and not any(got.values()), got
+
+
+# Who gives and who receives: "requested aid from X", "appealed to X for help" make X the giver
+# and the one who asks the receiver; "sent aid from X" is where it left. sentence, (source,
+# target) of an aid event that must be there, pairs that must not
+AID_ASKED = [
+    ("Chad requested military aid from France on Monday.", ("FRA", "TCD"), {("TCD", "FRA")}),
+    ("Peru received military assistance from Brazil and Chile.", ("BRA", "PER"),
+     {("PER", "BRA"), ("BRA", "CHL")}),
+    ("Turkey answered by requesting aid from Britain and the United States.", ("USA", "TUR"),
+     {("GBR", "USA"), ("TUR", "GBR")}),
+    ("Syria appealed to the Soviet Union for aid.", ("RUS", "SYR"), {("SYR", "RUS")}),
+    ("The Moroccan king appealed to France for help on the 16th.", ("FRA", "MAR"),
+     {("MAR", "FRA")}),
+    ("Nepal sought help from India after the floods.", ("IND", "NPL"), {("NPL", "IND")}),
+    ("Gabon sent an appeal for help to Belgium.", ("BEL", "GAB"), {("GAB", "BEL")}),
+    ("Chile asked Argentina for help.", ("ARG", "CHL"), set()),
+    # sending from a place: the place is no giver
+    ("Britain sent aid from Cyprus to Jordan.", ("GBR", "JOR"), {("CYP", "JOR")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), AID_ASKED)
+def test_aid_asked_from_the_giver(sentence, want, never):
+    got = _pairs(_events(sentence, date="1975-06-01"), {"aid"})
+    assert want in got, got
+    assert not (never & got), got
+
+
+# A one-sided withdrawal "from X" leaves X: X is the other side, not where the act came from.
+# sentence, (source, target) of the ceasefire event
+LEAVING = [
+    ("Libya refused to withdraw its forces from Chad.", ("LBY", "TCD")),
+    ("Egyptian troops pulled back from the Sudanese border.", ("EGY", "SDN")),
+    ("By mid-November Iraqi forces withdrew from Kuwait's border.", ("IRQ", "KWT")),
+    ("Kenya persuaded Uganda to pull back its troops from Sudan.", ("UGA", "SDN")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want"), LEAVING)
+def test_withdrawal_from_a_state_faces_it(sentence, want):
+    assert want in _pairs(_events(sentence), {"ceasefire"})
+

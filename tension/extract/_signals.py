@@ -386,6 +386,14 @@ _by_count = operator.itemgetter(1)
 
 
 _AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:the\s+|an?\s+)?$")
+# "aid from X", "help and arms from X": the giver of what is given
+_FROM_GIVER = re.compile(r"\s*(?:[\w,]+\s+){0,3}?from\s+(?:the\s+)?$")
+_ASKED_FOR = re.compile(r"\bfor\s+(?:\w+\s+){0,2}$")
+_TO_GIVER = re.compile(r"\s*to\s+(?:the\s+)?")  # "an appeal for help to X": X is asked
+# asking for or getting what is given ("requested aid from X", "received arms from X"); "sent aid
+# from Cyprus" is where it left
+_RECEIVE = re.compile(r"\b(?:request|sought|seek|ask|appeal|receiv|obtain|secur|accept|got\b|"
+                      r"get\b|gets\b|getting\b|turn)")
 # (?:\bin|\binside|\bon|\binto|\bwithin|\bover|\bacross)\s+(?:the\s+)?$ opening with a character
 # class (the engine skips to candidate letters instead of trying seven branches at every position),
 # then an optional compass word ("in southern Libya"; the actor layer reads past the same words,
@@ -732,9 +740,16 @@ def _attribute(
     agent: Mention | None = None
     agent_i = -1
     brokers: set[int] = set()
+    # "withdrew its forces from X": the land left is the other side, not where the act came from
+    leaving = sig == "ceasefire" and hit.phrase.startswith(_ONE_SIDED)
+    giver: Mention | None = None  # "sought aid from X": X gives
     for k, m in enumerate(after):
         gap = low[hit.end:m.clean_start]
         if len(gap) > 40:
+            break
+        if sig == "aid" and (_FROM_GIVER.match(gap) or hit.phrase.startswith("for ")
+                             and _TO_GIVER.fullmatch(gap)) and _RECEIVE.search(low, cs, hit.end):
+            agent, agent_i, giver = m, k, m
             break
         if "by" in gap and _AGENT.match(gap):
             if any(w in gap for w in _BROKER_WORDS):
@@ -759,7 +774,8 @@ def _attribute(
         if m is agent or id(m) in brokers or id(m) in origin:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
-        if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY:
+        if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY and not (
+                leaving):
             # "fired from Afghanistan": where the fire came from ("recalled its envoy from
             # Ankara": the other side); "soldiers from Jamaica, Barbados and Dominica": all of
             # the list
@@ -814,6 +830,15 @@ def _attribute(
             if head is not None:
                 cand = head
         source = cand.code
+        if sig == "aid" and (hit.phrase.startswith("for ") or _ASKED_FOR.search(
+                low, cand.clean_end, hit.start)) and _RECEIVE.search(low, cs, hit.end):
+            # "X appealed to Y for help": Y is asked to give, X receives
+            asked = next((m for m in reversed(before) if m.clean_start > cand.clean_end
+                          and low[cand.clean_end:m.clean_start].rstrip().endswith(
+                              (" to", " to the"))
+                          and m.code != cand.code), None)
+            if asked is not None:
+                return asked.code, cand.code, location, more, co
         # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
         passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
                    and not _PROGRESSIVE.match(low, hit.start))
@@ -916,6 +941,10 @@ def _attribute(
             break
     if target is None and location and location != source and sig not in _VENUE:
         target = location
+    if target is None and giver is not None:
+        # "Chad requested aid from France": the one who asks receives
+        target = next((m.code for m in reversed(before) if m.code != source and m.role not in (
+            "location", "possessor") and not _after_preposition(low, sent.start, m)), None)
     if target is None and source is not None and not co:
         # (coordinated partners: a state before them is no object of theirs either)
         for m in reversed(before):

@@ -610,3 +610,33 @@ LEAVING = [
 def test_withdrawal_from_a_state_faces_it(sentence, want):
     assert want in _pairs(_events(sentence), {"ceasefire"})
 
+
+
+# "triggered a crisis for X", "ending the crisis for X": the acts of the sentence fall on X,
+# whatever else they touch. sentence, a (source, target) that must be there, one that must not
+CRISIS_FOR = [
+    ("A crisis for Malawi began when Zambian troops shelled a depot on the road to Tanzania.",
+     ("ZMB", "MWI"), None),
+    ("Chilean jets bombed the port of Arica, triggering a crisis for Peru.", ("CHL", "PER"),
+     None),
+    ("Ugandan forces occupied the island, which triggered a crisis for Kenya.",
+     ("UGA", "KEN"), None),
+    ("Ecuador withdrew its troops from the valley, ending the crisis for Peru.",
+     ("ECU", "PER"), None),
+    # the state the crisis is for does not act on itself
+    ("A crisis for Ghana was triggered when Ghana expelled Togolese envoys.", ("GHA", "TGO"),
+     ("GHA", "GHA")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), CRISIS_FOR)
+def test_a_crisis_for_a_state_names_what_the_acts_fall_on(sentence, want, never):
+    got = {(e.source, e.target) for e in _events(sentence)}
+    assert want in got, got
+    assert never not in got, got
+
+
+def test_a_crisis_elsewhere_adds_no_target():
+    got = {(e.source, e.target) for e in _events(
+        "Peruvian troops shelled Ecuadorian posts during the economic crisis in Brazil.")}
+    assert not any("BRA" in p for p in got), got

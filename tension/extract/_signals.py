@@ -899,6 +899,11 @@ def _attribute(
             # "a crisis for Angola began when X accused Angola, together with Cuba and the
             # USSR": the subject is named again in the object list, so it is not who acts
             source = None
+    if target is None and giver is not None:
+        # "Chad requested aid from France": the one who asks receives (before any state
+        # named later in the clause)
+        target = next((m.code for m in reversed(before) if m.code != source and m.role not in (
+            "location", "possessor") and not _after_preposition(low, sent.start, m)), None)
     if target is None:
         for k, m in enumerate(after):
             if id(m) in skip or m.code == source:
@@ -941,10 +946,6 @@ def _attribute(
             break
     if target is None and location and location != source and sig not in _VENUE:
         target = location
-    if target is None and giver is not None:
-        # "Chad requested aid from France": the one who asks receives
-        target = next((m.code for m in reversed(before) if m.code != source and m.role not in (
-            "location", "possessor") and not _after_preposition(low, sent.start, m)), None)
     if target is None and source is not None and not co:
         # (coordinated partners: a state before them is no object of theirs either)
         for m in reversed(before):
@@ -1356,6 +1357,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 st.current or _YEAR.search(low, st.start, st.end)) else carry
         background = bool(when)
         has_anaphor = bool(st.anaphors)
+        struck = _crisis_for(low, st) if "crisis" in low[st.start:st.end] else None
         ss, se = raw_span(st.start, st.end)
         sentence = text[st.start:st.end]
         seen: set[tuple[str | None, ...]] = set()
@@ -1448,6 +1450,13 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     implied = _across_line(text, st.start, st.end, known)
                     if implied is not None and known is not None:
                         src, tgt = _fill_from_pair(src, tgt, (known, implied))
+            if struck is not None and sig not in _THIRD_PARTY and src is not None and \
+                    src != struck and src[:2] != "G:" and tgt != struck:
+                # "X struck Y's bridges, triggering a crisis for Y": the act falls on Y too
+                if tgt is None:
+                    tgt = struck
+                else:
+                    more = [*more, (src, struck)]
             spec = tax[sig]
             raw_s, raw_e = raw_span(h.start, h.end)
             for a_src, a_tgt in [(src, tgt), *more]:
@@ -1535,6 +1544,19 @@ def _inherent_modality(phrase: str) -> str:
 def _anaphor_before(sent: _Sent, cs: int, ce: int) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
     return any(cs <= s and e <= ce for s, e in sent.anaphors)
+
+
+_CRISIS_FOR = re.compile(r"\bcris[ie]s\s+(?:was\s+triggered\s+|erupted\s+)?for\s+"
+                         r"(?:both\s+)?(?:the\s+)?$")
+
+
+def _crisis_for(low: str, sent: _Sent) -> str | None:
+    """The state a sentence names as the one its acts put in a crisis ("triggered a crisis for
+    X", "ending the crisis for X"): the one they fall on, whoever else they touch."""
+    for m in sent.states:
+        if _CRISIS_FOR.search(low, max(sent.start, m.clean_start - 48), m.clean_start):
+            return m.code
+    return None
 
 
 def _listed_together(low: str, sent: _Sent, a: str, b: str) -> bool:

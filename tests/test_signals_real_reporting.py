@@ -584,6 +584,12 @@ AID_ASKED = [
     ("Nepal sought help from India after the floods.", ("IND", "NPL"), {("NPL", "IND")}),
     ("Gabon sent an appeal for help to Belgium.", ("BEL", "GAB"), {("GAB", "BEL")}),
     ("Chile asked Argentina for help.", ("ARG", "CHL"), set()),
+    # a giver named as the modifier of what is asked for
+    ("Bolivia sent a note to Lima requesting Brazilian aid.", ("BRA", "BOL"), {("BRA", "PER")}),
+    ("Laos held out. Its answer was to request aid from Thailand.", ("THA", "LAO"), set()),
+    # ... but aid to a state named after it goes to that state
+    ("Chile asked that all Peruvian military aid to Bolivia be stopped.", ("PER", "BOL"),
+     {("PER", "CHL")}),
     # sending from a place: the place is no giver
     ("Britain sent aid from Cyprus to Jordan.", ("GBR", "JOR"), {("CYP", "JOR")}),
 ]
@@ -603,6 +609,7 @@ LEAVING = [
     ("Egyptian troops pulled back from the Sudanese border.", ("EGY", "SDN")),
     ("By mid-November Iraqi forces withdrew from Kuwait's border.", ("IRQ", "KWT")),
     ("Kenya persuaded Uganda to pull back its troops from Sudan.", ("UGA", "SDN")),
+    ("Mali kept pressing Niger to pull out of Burkina Faso.", ("NER", "BFA")),
 ]
 
 
@@ -640,3 +647,23 @@ def test_a_crisis_elsewhere_adds_no_target():
     got = {(e.source, e.target) for e in _events(
         "Peruvian troops shelled Ecuadorian posts during the economic crisis in Brazil.")}
     assert not any("BRA" in p for p in got), got
+
+
+# The agent of a nominal act ("an ultimatum by X", "an invasion by X and Y") acts on the state
+# before it, one agent or partners. sentence, pairs that must be there, pairs that must not
+NOMINAL_AGENTS = [
+    ("Ghana said it would resist an invasion by Togo.", {("TGO", "GHA")}, set()),
+    ("Chad gave in, after having been served an ultimatum by both Libya and Sudan.",
+     {("LBY", "TCD"), ("SDN", "TCD")}, {("LBY", "SDN")}),
+    ("Chad held firm. Then it gave in, after an ultimatum by both Libya and Sudan.",
+     {("LBY", "TCD"), ("SDN", "TCD")}, {("LBY", "SDN")}),
+    ("Norway countercharged that there was a Swedish military buildup along the border.",
+     {("NOR", "SWE")}, set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), NOMINAL_AGENTS)
+def test_agent_of_a_nominal_act_acts_on_the_state_before(sentence, want, never):
+    got = {(e.source, e.target) for e in _events(sentence)}
+    assert want <= got, got
+    assert not ({(b, a) for a, b in never} | never) & got, got

@@ -385,9 +385,11 @@ def _pair_from_counts(mentions: Sequence[Mention]) -> tuple[str, str] | None:
 _by_count = operator.itemgetter(1)
 
 
-_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:the\s+|an?\s+)?$")
+_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:both\s+)?(?:the\s+|an?\s+)?$")
 # "aid from X", "help and arms from X": the giver of what is given
 _FROM_GIVER = re.compile(r"\s*(?:[\w,]+\s+){0,3}?from\s+(?:the\s+)?$")
+# between a giver named as a modifier and what it gives: "U.S. military aid", "Moscow's help"
+_MODIFIER_GAP = re.compile(r"(?:'s|’s|')?\s+(?:[a-z-]+\s+){0,2}")
 _ASKED_FOR = re.compile(r"\bfor\s+(?:\w+\s+){0,2}$")
 _TO_GIVER = re.compile(r"\s*to\s+(?:the\s+)?")  # "an appeal for help to X": X is asked
 # asking for or getting what is given ("requested aid from X", "received arms from X"); "sent aid
@@ -801,11 +803,17 @@ def _attribute(
             # (but "the post was shelled by X and Y": partners on the post)
             return source, agents[1].code, location, more, co
         more.extend((a.code, None) for a in agents[1:])
-        # "an attack by Egyptian and Syrian forces": partners, never on each other
-        co.update(a.code for a in agents)
+        if len(agents) >= 2:
+            # "an attack by Egyptian and Syrian forces": partners, never on each other
+            co.update(a.code for a in agents)
         # passive voice: "X was struck by Y" -> Y on X
         if before and passive:
             target = before[-1].code
+        elif before and giver is None and len(agents) >= 2:
+            # "Chad, served an ultimatum by Libya and Sudan, ...": the partners' act falls on
+            # the state before them (one agent alone finds it below)
+            target = next((m.code for m in reversed(before)
+                           if m.code not in co and m.role != "location"), None)
     elif before:
         # a state named as a place ("in Pakistan") is where, not who, and one governed by a
         # preposition ("lent $1bn to Indonesia to aid ...") is not the actor of a later verb
@@ -839,6 +847,14 @@ def _attribute(
                           and m.code != cand.code), None)
             if asked is not None:
                 return asked.code, cand.code, location, more, co
+        if sig == "aid" and _MODIFIER_GAP.fullmatch(low, cand.clean_end, hit.start) and \
+                _RECEIVE.search(low, cs, cand.clean_start) and not (after and low[
+                    hit.end:after[0].clean_start].strip() in ("to", "to the", "for", "for the")):
+            # "Greece sent a note requesting U.S. aid": the one asked gives, the asker gets
+            asker = next((m for m in before if m.clean_end <= cand.clean_start and m.role in (
+                "subject", "possessor") and m.code != cand.code), None)
+            if asker is not None:
+                return cand.code, asker.code, location, more, co
         # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
         passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
                    and not _PROGRESSIVE.match(low, hit.start))
@@ -902,8 +918,8 @@ def _attribute(
     if target is None and giver is not None:
         # "Chad requested aid from France": the one who asks receives (before any state
         # named later in the clause)
-        target = next((m.code for m in reversed(before) if m.code != source and m.role not in (
-            "location", "possessor") and not _after_preposition(low, sent.start, m)), None)
+        target = next((m.code for m in reversed(before) if m.code != source and m.role !=
+                       "location" and not _after_preposition(low, sent.start, m)), None)
     if target is None:
         for k, m in enumerate(after):
             if id(m) in skip or m.code == source:
@@ -1443,6 +1459,10 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                             co and f_src in co and f_tgt in co) and not (
                             f_src and f_tgt and _listed_together(low, st, f_src, f_tgt)):
                         src, tgt = f_src, f_tgt
+                        if tgt is not None and more:
+                            # the partners act on the same target ("... by X and Y")
+                            more = [(a, b if b is not None or a == tgt else tgt)
+                                    for a, b in more]
                 if (src is None) != (tgt is None) and not st.nonstate and (
                         sig in _FORCE or sig == "casualties"):
                     # "a soldier was killed in cross-LoC firing": the line names the other side

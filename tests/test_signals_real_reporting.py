@@ -667,3 +667,33 @@ def test_agent_of_a_nominal_act_acts_on_the_state_before(sentence, want, never):
     got = {(e.source, e.target) for e in _events(sentence)}
     assert want <= got, got
     assert not ({(b, a) for a, b in never} | never) & got, got
+
+
+# Allies are partners of the side they back, never its object nor a side of their own: "fought
+# alongside X", "supported by X", "with the help of X"; one force of two states ("British-Indian
+# troops") acts together; a list in brackets is still a list. sentence, signals, pairs that must
+# be there, pairs that must not (either order)
+ALLIES = [
+    ("Ugandan and Kenyan troops fought alongside the Tanzanians.", {"armed_clash"},
+     {("UGA", None), ("KEN", None)}, {("UGA", "KEN"), ("UGA", "TZA"), ("KEN", "TZA")}),
+    ("Malian forces, reinforced by Senegalese and Guinean troops, attacked Mauritanian posts.",
+     _FORCE, {("MLI", "MRT")}, {("MLI", "SEN"), ("SEN", "GIN"), ("MLI", "GIN")}),
+    ("Supported by Cuban advisers, Angolan units shelled Namibian villages.", _FORCE,
+     {("AGO", "NAM")}, {("CUB", "AGO"), ("CUB", "NAM")}),
+    ("A Belgian-Dutch military contingent landed in Ghana.", {"troop_mobilization"}, set(),
+     {("BEL", "NLD")}),
+    ("Five states (Peru, Siam [Thailand], Chile, Nepal and Ghana) attempted mediation.",
+     {"mediation_offer"}, {(None, None)}, {("PER", "THA"), ("THA", "CHL")}),
+    # ... but forces that fight each other are a pair, and so is a hyphenated pair of a dispute
+    ("Thai and Cambodian troops clashed near the temple.", {"armed_clash"},
+     {("THA", "KHM")}, set()),
+    ("Indian-Chinese troops clashed in the valley.", {"armed_clash"}, {("IND", "CHN")}, set()),
+    ("The Peru-Ecuador talks resumed in Brasilia.", {"talks"}, {("ECU", "PER")}, set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signals", "want", "never"), ALLIES)
+def test_allies_act_with_their_side(sentence, signals, want, never):
+    got = _pairs(_events(sentence), signals)
+    assert want <= got, got
+    assert not ({(b, a) for a, b in never} | never) & got, got

@@ -525,6 +525,21 @@ def _is_explainer(art: Article) -> bool:
                             or _RETROSPECTIVE_TITLE.search(title) is not None)
 
 
+_UNITS_AFTER = re.compile(
+    r"\s+(?:military\s+|armed\s+|naval\s+|ground\s+|air\s+)?(?:forces|troops|contingents?|"
+    r"armies|army|units|soldiers|divisions|brigades|battalions|navies|fleets|warplanes|jets)\b")
+
+
+def _coordinated(low: str, a: Mention, b: Mention) -> bool:
+    """Are the mentions ``a`` and ``b`` (in text order) listed side by side: "X and Y", "X, Y",
+    "Burma, Ceylon [Sri Lanka], Nepal", "British-Indian troops" (one force of two states; "the
+    Indian-Chinese talks" name a pair)?"""
+    gap = low[a.clean_end:b.clean_start]
+    bare = gap.strip(" ()[]")
+    return bare in _COORD_GAPS or (bare == "" and a.code == b.code) or (
+        gap == "-" and _UNITS_AFTER.match(low, b.clean_end) is not None)
+
+
 def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     """``ms[k]`` and the mentions coordinated with it ("the UK and US", "Egypt, Syria and
     Jordan"), walking back (step -1) or on (step 1); in text order, one per code."""
@@ -534,7 +549,7 @@ def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     j = k
     while 0 <= j + step < len(ms):
         a, b = (ms[j + step], ms[j]) if step < 0 else (ms[j], ms[j + step])
-        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS:
+        if not _coordinated(low, a, b):
             break
         j += step
         out.append(ms[j])
@@ -563,8 +578,7 @@ def _office_list(text: str, low: str, ms: list[Mention], k: int) -> list[Mention
     j = k
     while j > 0:
         a, b = ms[j - 1], ms[j]
-        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS and \
-                not _listed_by_office(text[a.clean_end:b.clean_start]):
+        if not _coordinated(low, a, b) and not _listed_by_office(text[a.clean_end:b.clean_start]):
             break
         j -= 1
     return ms[j:k + 1]
@@ -716,15 +730,55 @@ def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
     return False
 
 
+# what names an ally of the act's side, never its object nor a side of its own: "supported by
+# X", "fought alongside X", "with the help of X", "in cooperation with X"
+_ALLY = re.compile(
+    r"\b(?:(?:supported|backed|reinforced|strengthened|assisted|aided|protected|joined|"
+    r"accompanied)(?:\s+and\s+\w+)?\s+by|alongside|side\s+by\s+side\s+with|with\s+those\s+of|"
+    r"with\s+the\s+(?:support|help|backing|assistance)\s+of|in\s+(?:cooperation|concert|league)"
+    r"\s+with)\s+(?:both\s+)?(?:the\s+)?")
+_ALLY_WORDS = (" by ", "alongside", " with ")
+
+
+def _allies(low: str, sent: _Sent, cs: int, ce: int) -> list[Mention]:
+    """The actors of the clause ``cs:ce`` named as allies ("supported by X and Y")."""
+    out: list[Mention] = []
+    ms = sent.actors
+    for lead in _ALLY.finditer(low, cs, ce):
+        k = next((i for i, m in enumerate(ms) if m.clean_start == lead.end()), -1)
+        if k >= 0:
+            out.extend(_chain(low, ms, k, 1))
+    return out
+
+
 def _attribute(
     low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int
+) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]], set[str]]:
+    """:func:`_acts` with the clause's allies ("fought alongside X") out of it: they are
+    partners of the source, never its object."""
+    clause = low[cs:ce]
+    allies = _allies(low, sent, cs, ce) if any(w in clause for w in _ALLY_WORDS) else None
+    if not allies:
+        return _acts(low, sent, hit, speaker, cs, ce, sent.actors, False)
+    ids = {id(m) for m in allies}
+    source, target, location, more, co = _acts(
+        low, sent, hit, speaker, cs, ce, [m for m in sent.actors if id(m) not in ids], True)
+    if source is not None and source[:2] != "G:":
+        co = co | {m.code for m in allies} | {source}
+    return source, target, location, more, co
+
+
+def _acts(
+    low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int,
+    actors: list[Mention], allied: bool,
 ) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]], set[str]]:
     """(source, target, location, more, co) from the actor mentions (states and named groups)
     of the trigger's clause (``cs``/``ce``: its ``_clause_start``/``_clause_end``); ``more``:
     further (source, target) pairs of the same act, from coordinated subjects ("the UK and US
     struck Iraq": GBR->IRQ and USA->IRQ) or objects ("accused Egypt and Syria"); ``co``: the
-    codes of such partners, which the article's pair must not set against each other."""
-    actors = sent.actors
+    codes of such partners, which the article's pair must not set against each other.
+    ``actors``: the mentions that may take a side (the sentence's, allies left out);
+    ``allied``: the clause names allies (then two subjects fight side by side)."""
     if speaker is not None:
         actors = [m for m in actors if m is not speaker]
     more: list[tuple[str | None, str | None]] = []
@@ -879,7 +933,7 @@ def _attribute(
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
-            if len(subjects) == 2 and (sig == "armed_clash" or not _has_object(
+            if len(subjects) == 2 and not allied and (sig == "armed_clash" or not _has_object(
                     after, skip, subjects, location, sig) and (
                     _mutual(hit) or _reciprocal(low, cs, ce)
                     or sig == "military_strike" and _fire_at_each_other(

@@ -697,3 +697,35 @@ def test_allies_act_with_their_side(sentence, signals, want, never):
     got = _pairs(_events(sentence), signals)
     assert want <= got, got
     assert not ({(b, a) for a, b in never} | never) & got, got
+
+
+def test_the_state_in_crisis_is_the_pair_a_later_sentence_borrows():
+    text = ("Iraqi jets struck bases in Syria, triggering a crisis for Jordan. Troops were "
+            "mobilised along the border the next day.")
+    later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
+    assert later == {("IRQ", "JOR")}, later
+    # without the crisis the strike's own pair carries on
+    text = "Iraqi jets struck bases in Syria on Monday. Troops were mobilised the next day."
+    later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
+    assert later == {("IRQ", "SYR")}, later
+
+
+# Two states asked to hold back are the pair of a call for restraint, whoever voices it; two
+# that offer to mediate are go-betweens. sentence, addressed pair (None: none), callers
+RESTRAINT = [
+    ("Moscow expressed the hope that India and Pakistan would exercise restraint.",
+     {"IND", "PAK"}, {"RUS"}),
+    ("Norway said Eritrea and Ethiopia must show maximum restraint.", {"ERI", "ETH"},
+     {"NOR"}),
+    ("The UN urged Iran and Iraq to exercise restraint.", {"IRN", "IRQ"}, set()),
+    ("Kenya and Tanzania offered to mediate.", None, {"KEN", "TZA"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "pair", "callers"), RESTRAINT)
+def test_who_is_asked_to_hold_back(sentence, pair, callers):
+    ev = [e for e in _events(sentence)
+          if e.signal in ("call_for_restraint", "mediation_offer")][0]
+    got = {ev.source, ev.target} - {None}
+    assert (got == pair) if pair else not got, (ev.source, ev.target)
+    assert callers <= set(ev.third_parties), ev.third_parties

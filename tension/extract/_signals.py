@@ -1039,6 +1039,10 @@ def _acts(
     return source, target, location, more, co
 
 
+# the act a party does when it holds back: "X and Y would exercise restraint"
+_EXERCISE = re.compile(r"\b(?:exercis|show|display|practi[cs]|maintain|keep)\w*\s+(?:\w+\s+)?$")
+
+
 def _third_parties(
     text: str, low: str, sent: _Sent, hit: _Hit, ms: list[Mention], pair: tuple[str, str] | None
 ) -> tuple[tuple[str, ...], str | None, str | None]:
@@ -1071,7 +1075,13 @@ def _third_parties(
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
         chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []
-        if len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
+        if len(chain) == 2 and _EXERCISE.search(low, chain[-1].clean_end, hit.start) and all(
+                m.kind == "state" for m in chain):
+            # "hoped that India and Pakistan would exercise restraint": the two asked to hold
+            # back are the pair, whoever else the sentence names calls for it
+            callers = [m for m in own if m not in chain]
+            addressed = chain
+        elif len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
                 c.name == "called_for" and c.start < hit.start for c in sent.modal
         ) and not _PASSIVE.search(low, max(sent.start, hit.start - 25), hit.start) \
                 and "accept" not in low[chain[-1].clean_end:hit.start]:
@@ -1578,6 +1588,9 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 if sig in _FORCE and modality in ("asserted", "claimed") and (a_src or a_tgt):
                     last_force = ev
         out.extend(sent_events)
+        if struck is not None:
+            # "X's raid on Y triggered a crisis for Z": the crisis is the story's pair (X, Z)
+            sent_events = sorted(sent_events, key=lambda e: e.target != struck)
         pair = _update_pair(pair, ms, sent_events)
     return out
 

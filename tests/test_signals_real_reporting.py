@@ -729,3 +729,45 @@ def test_who_is_asked_to_hold_back(sentence, pair, callers):
     got = {ev.source, ev.target} - {None}
     assert (got == pair) if pair else not got, (ev.source, ev.target)
     assert callers <= set(ev.third_parties), ev.third_parties
+
+
+# A state recalls its own envoys: in the passive the owner named before the envoy recalls, the
+# hosts are the targets. sentence, pairs that must be there, pairs that must not
+OWN_ENVOYS = [
+    ("Chilean ambassadors to Lima, La Paz and Quito were recalled.",
+     {("CHL", "PER"), ("CHL", "BOL"), ("CHL", "ECU")}, {(None, "BOL"), (None, "ECU")}),
+    ("Norway's envoy to Iceland was recalled on Monday.", {("NOR", "ISL")}, set()),
+    # an expelled envoy's state is the one acted on
+    ("The Indian envoy was expelled from Pakistan.", {("PAK", "IND")}, {("IND", "PAK")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), OWN_ENVOYS)
+def test_a_state_recalls_its_own_envoys(sentence, want, never):
+    got = {(e.source, e.target) for e in _events(sentence)
+           if e.signal in ("envoy_recalled", "envoy_expelled")}
+    assert want <= got, got
+    assert not never & got, got
+
+
+# Troops that surrender or capitulate stop fighting (a ceasefire move of one side); two armies
+# that surrender together are partners, not a pair
+SURRENDER = [
+    ("Peruvian troops surrendered to the Chilean army on Friday.", ("PER", "CHL"), None),
+    ("Libyan and Sudanese troops surrendered in the north.", None, ("LBY", "SDN")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), SURRENDER)
+def test_surrender_is_a_one_sided_ceasefire(sentence, want, never):
+    got = _pairs(_events(sentence), {"ceasefire"})
+    assert got, got
+    if want:
+        assert want in got or want[::-1] in got, got
+    if never:
+        assert never not in got and never[::-1] not in got, got
+
+
+def test_surrender_needs_a_force():
+    assert not _pairs(_events("Chile surrendered the trophy to Peru after the final."),
+                      {"ceasefire"})

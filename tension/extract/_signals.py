@@ -437,7 +437,14 @@ _MUTUAL = frozenset({"armed_clash", "talks", "unity_pledge", "agreement", "cease
 # Beijing") is a venue, never the other side.
 _VENUE = _MUTUAL - {"armed_clash"}
 # ceasefire cues of one side's move ("withdrew", "pulled back"): "X and Y withdrew" are partners
-_ONE_SIDED = ("withdr", "pull", "retreat", "troop withdrawal", "stood down", "stand down")
+_ONE_SIDED = ("withdr", "pull", "retreat", "troop withdrawal", "stood down", "stand down",
+              "surrender", "capitul")
+
+
+# envoy moves a state makes with its own envoys (the owner named before the envoy is the source)
+_OWN_ENVOY = frozenset({"envoy_recalled", "envoy_returned"})
+_ENVOY_AFTER = re.compile(r"(?:'s|’s)?\s+(?:\w+\s+)?(?:ambassador|envoy|diplomat|"
+                          r"high\s+commissioner|charg[eé]|emissar|consul|head\s+of\s+mission)")
 
 
 def _mutual(hit: _Hit) -> bool:
@@ -926,10 +933,16 @@ def _acts(
             # clause: "X removed sanctions on firms that had been blacklisted" is X's act)
             ci = len(before) - 1 if cand is before[-1] else before.index(cand)
             targets = _chain(low, before, ci, -1) if ci > 0 else [cand]
-            more.extend((None, x.code) for x in targets[1:])
+            owner: str | None = None
+            if sig in _OWN_ENVOY:
+                # "German ambassadors to London and Paris were recalled": Germany recalls
+                owner = next((m.code for m in before if _ENVOY_AFTER.match(low, m.clean_end)),
+                             None)
+                targets = [m for m in targets if m.code != owner] or targets
+            more.extend((owner, x.code) for x in targets[1:])
             if len(targets) >= 2:
                 co.update(x.code for x in targets)
-            return None, targets[0].code, location, more, co
+            return owner, targets[0].code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
@@ -1639,7 +1652,8 @@ _CRISIS_FOR = re.compile(r"\bcris[ie]s\s+(?:was\s+triggered\s+|erupted\s+)?for\s
 
 def _crisis_for(low: str, sent: _Sent) -> str | None:
     """The state a sentence names as the one its acts put in a crisis ("triggered a crisis for
-    X", "ending the crisis for X"): the one they fall on, whoever else they touch."""
+    X", "ending the crisis for X"): the one they fall on, whoever else they touch. (A crisis
+    "for X and Y" tells no pair: the two are as often allies as foes.)"""
     for m in sent.states:
         if _CRISIS_FOR.search(low, max(sent.start, m.clean_start - 48), m.clean_start):
             return m.code

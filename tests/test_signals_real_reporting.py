@@ -771,3 +771,25 @@ def test_surrender_is_a_one_sided_ceasefire(sentence, want, never):
 def test_surrender_needs_a_force():
     assert not _pairs(_events("Chile surrendered the trophy to Peru after the final."),
                       {"ceasefire"})
+
+
+# A military intervention in a state's territory or affairs is an incursion into it; a border
+# sealed faces the neighbour named after "the border with". sentence, signal, (source, target)
+INTERVENTION_AND_SEALING = [
+    ("Egypt condemned Sudan's military intervention in Chad's internal affairs.",
+     "sovereignty_violation", ("SDN", "TCD")),
+    ("Gabon denounced the armed intervention of Cameroon in its territory.",
+     "sovereignty_violation", ("CMR", "GAB")),
+    ("Kenya said the border with Somalia was completely sealed.", "border_closure",
+     ("KEN", "SOM")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signal", "want"), INTERVENTION_AND_SEALING)
+def test_intervention_and_a_sealed_border(sentence, signal, want):
+    assert want in _pairs(_events(sentence), {signal})
+
+
+def test_a_sealed_letter_is_no_border_closure():
+    assert not _pairs(_events("Peru sent Chile a sealed letter on the fishing dispute."),
+                      {"border_closure"})

@@ -911,6 +911,10 @@ def _acts(
                          <= 12), None)
             if head is not None:
                 cand = head
+        if sig in _FACES_BORDER and low[max(sent.start, cand.clean_start - 28):
+                                        cand.clean_start].rstrip().endswith(_BORDER_WITH):
+            # "the border with Somalia was sealed": the neighbour the act faces
+            return None, cand.code, location, more, co
         source = cand.code
         if sig == "aid" and (hit.phrase.startswith("for ") or _ASKED_FOR.search(
                 low, cand.clean_end, hit.start)) and _RECEIVE.search(low, cs, hit.end):

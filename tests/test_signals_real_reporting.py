@@ -793,3 +793,21 @@ def test_intervention_and_a_sealed_border(sentence, signal, want):
 def test_a_sealed_letter_is_no_border_closure():
     assert not _pairs(_events("Peru sent Chile a sealed letter on the fishing dispute."),
                       {"border_closure"})
+
+
+# Assurances are pledges (unity_pledge, CAMEO 03): "X assured Y" is X's to Y; asked "from X and
+# Y" they are each giver's to the one who asks, never a pair of the two givers
+ASSURANCES = [
+    ("On Monday the Iranian president assured Kuwait that Iran would respect its neutrality.",
+     {("IRN", "KWT")}, set()),
+    ("Norway sought assurances from both Sweden and Finland that its neutrality would hold.",
+     {("SWE", "NOR"), ("FIN", "NOR")}, {("SWE", "FIN"), ("FIN", "SWE")}),
+    ("Rest assured, the army said, Pakistan will respond.", set(), {(None, "PAK")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), ASSURANCES)
+def test_assurances_are_pledges(sentence, want, never):
+    got = _pairs(_events(sentence), {"unity_pledge"})
+    assert want <= got, got
+    assert not never & got, got

@@ -390,7 +390,9 @@ _by_count = operator.itemgetter(1)
 
 _AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:both\s+)?(?:the\s+|an?\s+)?$")
 # "aid from X", "help and arms from X": the giver of what is given
-_FROM_GIVER = re.compile(r"\s*(?:[\w,]+\s+){0,3}?from\s+(?:the\s+)?$")
+_FROM_GIVER = re.compile(r"\s*(?:[\w,]+\s+){0,3}?from\s+(?:both\s+)?(?:the\s+)?$")
+# what one side gives and another may ask for: aid, and support or assurances (unity_pledge)
+_GIVEN = frozenset({"aid", "unity_pledge"})
 # between a giver named as a modifier and what it gives: "U.S. military aid", "Moscow's help"
 _MODIFIER_GAP = re.compile(r"(?:'s|’s|')?\s+(?:[a-z-]+\s+){0,2}")
 _ASKED_FOR = re.compile(r"\bfor\s+(?:\w+\s+){0,2}$")
@@ -823,7 +825,7 @@ def _acts(
         gap = low[hit.end:m.clean_start]
         if len(gap) > 40:
             break
-        if sig == "aid" and (_FROM_GIVER.match(gap) or hit.phrase.startswith("for ")
+        if sig in _GIVEN and (_FROM_GIVER.match(gap) or hit.phrase.startswith("for ")
                              and _TO_GIVER.fullmatch(gap)) and _RECEIVE.search(low, cs, hit.end):
             agent, agent_i, giver = m, k, m
             break
@@ -870,8 +872,9 @@ def _acts(
         # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
         passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
                    and not _PROGRESSIVE.match(low, hit.start))
-        if len(agents) == 2 and (_mutual(hit) or sig == "military_strike" and not passive and (
-                not _has_object(after, skip, agents, location, sig))
+        if len(agents) == 2 and giver is None and (
+                _mutual(hit) or sig == "military_strike" and not passive and (
+                    not _has_object(after, skip, agents, location, sig))
                 and _fire_at_each_other(low, sent, hit, cs, ce, source, agents[1].code)):
             # "a pact was signed by X and Y", "firing by Indian and Pakistani troops": the pair
             # (but "the post was shelled by X and Y": partners on the post)
@@ -916,7 +919,7 @@ def _acts(
             # "the border with Somalia was sealed": the neighbour the act faces
             return None, cand.code, location, more, co
         source = cand.code
-        if sig == "aid" and (hit.phrase.startswith("for ") or _ASKED_FOR.search(
+        if sig in _GIVEN and (hit.phrase.startswith("for ") or _ASKED_FOR.search(
                 low, cand.clean_end, hit.start)) and _RECEIVE.search(low, cs, hit.end):
             # "X appealed to Y for help": Y is asked to give, X receives
             asked = next((m for m in reversed(before) if m.clean_start > cand.clean_end
@@ -925,7 +928,7 @@ def _acts(
                           and m.code != cand.code), None)
             if asked is not None:
                 return asked.code, cand.code, location, more, co
-        if sig == "aid" and _MODIFIER_GAP.fullmatch(low, cand.clean_end, hit.start) and \
+        if sig in _GIVEN and _MODIFIER_GAP.fullmatch(low, cand.clean_end, hit.start) and \
                 _RECEIVE.search(low, cs, cand.clean_start) and not (after and low[
                     hit.end:after[0].clean_start].strip() in ("to", "to the", "for", "for the")):
             # "Greece sent a note requesting U.S. aid": the one asked gives, the asker gets

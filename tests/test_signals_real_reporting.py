@@ -811,3 +811,12 @@ def test_assurances_are_pledges(sentence, want, never):
     got = _pairs(_events(sentence), {"unity_pledge"})
     assert want <= got, got
     assert not never & got, got
+
+
+@pytest.mark.parametrize("anaphor", ["both states", "the two armies", "the adversaries",
+                                     "the belligerents"])
+def test_more_words_for_the_pair(anaphor):
+    text = (f"Peru and Ecuador traded accusations on Monday. Chilean monitors said {anaphor} "
+            "clashed near the river.")
+    later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
+    assert later & {("PER", "ECU"), ("ECU", "PER")}, later

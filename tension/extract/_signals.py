@@ -62,6 +62,8 @@ _PAIR_ANAPHORS = (
     "the two countries", "both countries", "the two nations", "both nations", "the neighbours",
     "the neighbors", "both sides", "the two sides", "each other", "the two neighbours",
     "the two neighbors", "the two states", "both governments", "the two governments",
+    "both states", "both armies", "the two armies", "the adversaries", "the two adversaries",
+    "the belligerents", "the two belligerents",
 )
 _CLAUSE_BREAKS = ("; ", " but ", " however", " although ", " though ", " whereas ", " while ",
                   " following ", ", after ", ", which ", " amid ", " in response to ",

@@ -17,7 +17,11 @@ control line ("firing by Indian and Pakistani troops": the pair); "by X" after a
 ("condemned the attack by X") is that noun's agent, not the verb's; "brokered/mediated by X, Y"
 names go-betweens; the dead are the target ("were killed"), of the fire they fell to too ("killed
 in firing"), and the subject of the fire that caused them is the source ("were killed when X
-shelled"). A sentence borrows the article's pair only when it names no actor at all.
+shelled"). Allies ("fought alongside X", "supported by X") are partners, never objects;
+aid, support and assurances asked "from X" (or "X's aid") come from X to the asker; a
+one-sided withdrawal "from X" faces X; the state "a crisis for" which the acts trigger is what
+they fall on. A sentence borrows the article's pair only when it names no actor at all (or says
+"the two countries" & co.).
 
 Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
 explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;

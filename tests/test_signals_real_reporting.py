@@ -567,3 +567,256 @@ def test_anaphora_fills_a_side(text, signal, pair, mark):
         assert got.get(pair) == mark, got
     else:
         assert pair not in got and not any(got.values()), got
+
+
+# Who gives and who receives: "requested aid from X", "appealed to X for help" make X the giver
+# and the one who asks the receiver; "sent aid from X" is where it left. sentence, (source,
+# target) of an aid event that must be there, pairs that must not
+AID_ASKED = [
+    ("Chad requested military aid from France on Monday.", ("FRA", "TCD"), {("TCD", "FRA")}),
+    ("Peru received military assistance from Brazil and Chile.", ("BRA", "PER"),
+     {("PER", "BRA"), ("BRA", "CHL")}),
+    ("Turkey answered by requesting aid from Britain and the United States.", ("USA", "TUR"),
+     {("GBR", "USA"), ("TUR", "GBR")}),
+    ("Syria appealed to the Soviet Union for aid.", ("RUS", "SYR"), {("SYR", "RUS")}),
+    ("The Moroccan king appealed to France for help on the 16th.", ("FRA", "MAR"),
+     {("MAR", "FRA")}),
+    ("Nepal sought help from India after the floods.", ("IND", "NPL"), {("NPL", "IND")}),
+    ("Gabon sent an appeal for help to Belgium.", ("BEL", "GAB"), {("GAB", "BEL")}),
+    ("Chile asked Argentina for help.", ("ARG", "CHL"), set()),
+    # a giver named as the modifier of what is asked for
+    ("Bolivia sent a note to Lima requesting Brazilian aid.", ("BRA", "BOL"), {("BRA", "PER")}),
+    ("Laos held out. Its answer was to request aid from Thailand.", ("THA", "LAO"), set()),
+    # ... but aid to a state named after it goes to that state
+    ("Chile asked that all Peruvian military aid to Bolivia be stopped.", ("PER", "BOL"),
+     {("PER", "CHL")}),
+    # sending from a place: the place is no giver
+    ("Britain sent aid from Cyprus to Jordan.", ("GBR", "JOR"), {("CYP", "JOR")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), AID_ASKED)
+def test_aid_asked_from_the_giver(sentence, want, never):
+    got = _pairs(_events(sentence, date="1975-06-01"), {"aid"})
+    assert want in got, got
+    assert not (never & got), got
+
+
+# A one-sided withdrawal "from X" leaves X: X is the other side, not where the act came from.
+# sentence, (source, target) of the ceasefire event
+LEAVING = [
+    ("Libya refused to withdraw its forces from Chad.", ("LBY", "TCD")),
+    ("Egyptian troops pulled back from the Sudanese border.", ("EGY", "SDN")),
+    ("By mid-November Iraqi forces withdrew from Kuwait's border.", ("IRQ", "KWT")),
+    ("Kenya persuaded Uganda to pull back its troops from Sudan.", ("UGA", "SDN")),
+    ("Mali kept pressing Niger to pull out of Burkina Faso.", ("NER", "BFA")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want"), LEAVING)
+def test_withdrawal_from_a_state_faces_it(sentence, want):
+    assert want in _pairs(_events(sentence), {"ceasefire"})
+
+
+
+# "triggered a crisis for X", "ending the crisis for X": the acts of the sentence fall on X,
+# whatever else they touch. sentence, a (source, target) that must be there, one that must not
+CRISIS_FOR = [
+    ("A crisis for Malawi began when Zambian troops shelled a depot on the road to Tanzania.",
+     ("ZMB", "MWI"), None),
+    ("Chilean jets bombed the port of Arica, triggering a crisis for Peru.", ("CHL", "PER"),
+     None),
+    ("Ugandan forces occupied the island, which triggered a crisis for Kenya.",
+     ("UGA", "KEN"), None),
+    ("Ecuador withdrew its troops from the valley, ending the crisis for Peru.",
+     ("ECU", "PER"), None),
+    # the state the crisis is for does not act on itself
+    ("A crisis for Ghana was triggered when Ghana expelled Togolese envoys.", ("GHA", "TGO"),
+     ("GHA", "GHA")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), CRISIS_FOR)
+def test_a_crisis_for_a_state_names_what_the_acts_fall_on(sentence, want, never):
+    got = {(e.source, e.target) for e in _events(sentence)}
+    assert want in got, got
+    assert never not in got, got
+
+
+def test_a_crisis_elsewhere_adds_no_target():
+    got = {(e.source, e.target) for e in _events(
+        "Peruvian troops shelled Ecuadorian posts during the economic crisis in Brazil.")}
+    assert not any("BRA" in p for p in got), got
+
+
+# The agent of a nominal act ("an ultimatum by X", "an invasion by X and Y") acts on the state
+# before it, one agent or partners. sentence, pairs that must be there, pairs that must not
+NOMINAL_AGENTS = [
+    ("Ghana said it would resist an invasion by Togo.", {("TGO", "GHA")}, set()),
+    ("Chad gave in, after having been served an ultimatum by both Libya and Sudan.",
+     {("LBY", "TCD"), ("SDN", "TCD")}, {("LBY", "SDN")}),
+    ("Chad held firm. Then it gave in, after an ultimatum by both Libya and Sudan.",
+     {("LBY", "TCD"), ("SDN", "TCD")}, {("LBY", "SDN")}),
+    ("Norway countercharged that there was a Swedish military buildup along the border.",
+     {("NOR", "SWE")}, set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), NOMINAL_AGENTS)
+def test_agent_of_a_nominal_act_acts_on_the_state_before(sentence, want, never):
+    got = {(e.source, e.target) for e in _events(sentence)}
+    assert want <= got, got
+    assert not ({(b, a) for a, b in never} | never) & got, got
+
+
+# Allies are partners of the side they back, never its object nor a side of their own: "fought
+# alongside X", "supported by X", "with the help of X"; one force of two states ("British-Indian
+# troops") acts together; a list in brackets is still a list. sentence, signals, pairs that must
+# be there, pairs that must not (either order)
+ALLIES = [
+    ("Ugandan and Kenyan troops fought alongside the Tanzanians.", {"armed_clash"},
+     {("UGA", None), ("KEN", None)}, {("UGA", "KEN"), ("UGA", "TZA"), ("KEN", "TZA")}),
+    ("Malian forces, reinforced by Senegalese and Guinean troops, attacked Mauritanian posts.",
+     _FORCE, {("MLI", "MRT")}, {("MLI", "SEN"), ("SEN", "GIN"), ("MLI", "GIN")}),
+    ("Supported by Cuban advisers, Angolan units shelled Namibian villages.", _FORCE,
+     {("AGO", "NAM")}, {("CUB", "AGO"), ("CUB", "NAM")}),
+    ("A Belgian-Dutch military contingent landed in Ghana.", {"troop_mobilization"}, set(),
+     {("BEL", "NLD")}),
+    ("Five states (Peru, Siam [Thailand], Chile, Nepal and Ghana) attempted mediation.",
+     {"mediation_offer"}, {(None, None)}, {("PER", "THA"), ("THA", "CHL")}),
+    # ... but forces that fight each other are a pair, and so is a hyphenated pair of a dispute
+    ("Thai and Cambodian troops clashed near the temple.", {"armed_clash"},
+     {("THA", "KHM")}, set()),
+    ("Indian-Chinese troops clashed in the valley.", {"armed_clash"}, {("IND", "CHN")}, set()),
+    ("The Peru-Ecuador talks resumed in Brasilia.", {"talks"}, {("ECU", "PER")}, set()),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signals", "want", "never"), ALLIES)
+def test_allies_act_with_their_side(sentence, signals, want, never):
+    got = _pairs(_events(sentence), signals)
+    assert want <= got, got
+    assert not ({(b, a) for a, b in never} | never) & got, got
+
+
+def test_the_state_in_crisis_is_the_pair_a_later_sentence_borrows():
+    text = ("Iraqi jets struck bases in Syria, triggering a crisis for Jordan. Troops were "
+            "mobilised along the border the next day.")
+    later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
+    assert later == {("IRQ", "JOR")}, later
+    # without the crisis the strike's own pair carries on
+    text = "Iraqi jets struck bases in Syria on Monday. Troops were mobilised the next day."
+    later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
+    assert later == {("IRQ", "SYR")}, later
+
+
+# Two states asked to hold back are the pair of a call for restraint, whoever voices it; two
+# that offer to mediate are go-betweens. sentence, addressed pair (None: none), callers
+RESTRAINT = [
+    ("Moscow expressed the hope that India and Pakistan would exercise restraint.",
+     {"IND", "PAK"}, {"RUS"}),
+    ("Norway said Eritrea and Ethiopia must show maximum restraint.", {"ERI", "ETH"},
+     {"NOR"}),
+    ("The UN urged Iran and Iraq to exercise restraint.", {"IRN", "IRQ"}, set()),
+    ("Kenya and Tanzania offered to mediate.", None, {"KEN", "TZA"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "pair", "callers"), RESTRAINT)
+def test_who_is_asked_to_hold_back(sentence, pair, callers):
+    ev = [e for e in _events(sentence)
+          if e.signal in ("call_for_restraint", "mediation_offer")][0]
+    got = {ev.source, ev.target} - {None}
+    assert (got == pair) if pair else not got, (ev.source, ev.target)
+    assert callers <= set(ev.third_parties), ev.third_parties
+
+
+# A state recalls its own envoys: in the passive the owner named before the envoy recalls, the
+# hosts are the targets. sentence, pairs that must be there, pairs that must not
+OWN_ENVOYS = [
+    ("Chilean ambassadors to Lima, La Paz and Quito were recalled.",
+     {("CHL", "PER"), ("CHL", "BOL"), ("CHL", "ECU")}, {(None, "BOL"), (None, "ECU")}),
+    ("Norway's envoy to Iceland was recalled on Monday.", {("NOR", "ISL")}, set()),
+    # an expelled envoy's state is the one acted on
+    ("The Indian envoy was expelled from Pakistan.", {("PAK", "IND")}, {("IND", "PAK")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), OWN_ENVOYS)
+def test_a_state_recalls_its_own_envoys(sentence, want, never):
+    got = {(e.source, e.target) for e in _events(sentence)
+           if e.signal in ("envoy_recalled", "envoy_expelled")}
+    assert want <= got, got
+    assert not never & got, got
+
+
+# Troops that surrender or capitulate stop fighting (a ceasefire move of one side); two armies
+# that surrender together are partners, not a pair
+SURRENDER = [
+    ("Peruvian troops surrendered to the Chilean army on Friday.", ("PER", "CHL"), None),
+    ("Libyan and Sudanese troops surrendered in the north.", None, ("LBY", "SDN")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), SURRENDER)
+def test_surrender_is_a_one_sided_ceasefire(sentence, want, never):
+    got = _pairs(_events(sentence), {"ceasefire"})
+    assert got, got
+    if want:
+        assert want in got or want[::-1] in got, got
+    if never:
+        assert never not in got and never[::-1] not in got, got
+
+
+def test_surrender_needs_a_force():
+    assert not _pairs(_events("Chile surrendered the trophy to Peru after the final."),
+                      {"ceasefire"})
+
+
+# A military intervention in a state's territory or affairs is an incursion into it; a border
+# sealed faces the neighbour named after "the border with". sentence, signal, (source, target)
+INTERVENTION_AND_SEALING = [
+    ("Egypt condemned Sudan's military intervention in Chad's internal affairs.",
+     "sovereignty_violation", ("SDN", "TCD")),
+    ("Gabon denounced the armed intervention of Cameroon in its territory.",
+     "sovereignty_violation", ("CMR", "GAB")),
+    ("Kenya said the border with Somalia was completely sealed.", "border_closure",
+     ("KEN", "SOM")),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signal", "want"), INTERVENTION_AND_SEALING)
+def test_intervention_and_a_sealed_border(sentence, signal, want):
+    assert want in _pairs(_events(sentence), {signal})
+
+
+def test_a_sealed_letter_is_no_border_closure():
+    assert not _pairs(_events("Peru sent Chile a sealed letter on the fishing dispute."),
+                      {"border_closure"})
+
+
+# Assurances are pledges (unity_pledge, CAMEO 03): "X assured Y" is X's to Y; asked "from X and
+# Y" they are each giver's to the one who asks, never a pair of the two givers
+ASSURANCES = [
+    ("On Monday the Iranian president assured Kuwait that Iran would respect its neutrality.",
+     {("IRN", "KWT")}, set()),
+    ("Norway sought assurances from both Sweden and Finland that its neutrality would hold.",
+     {("SWE", "NOR"), ("FIN", "NOR")}, {("SWE", "FIN"), ("FIN", "SWE")}),
+    ("Rest assured, the army said, Pakistan will respond.", set(), {(None, "PAK")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), ASSURANCES)
+def test_assurances_are_pledges(sentence, want, never):
+    got = _pairs(_events(sentence), {"unity_pledge"})
+    assert want <= got, got
+    assert not never & got, got
+
+
+@pytest.mark.parametrize("anaphor", ["both states", "the two armies", "the adversaries",
+                                     "the belligerents"])
+def test_more_words_for_the_pair(anaphor):
+    text = (f"Peru and Ecuador traded accusations on Monday. Chilean monitors said {anaphor} "
+            "clashed near the river.")
+    later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
+    assert later & {("PER", "ECU"), ("ECU", "PER")}, later

@@ -17,7 +17,11 @@ control line ("firing by Indian and Pakistani troops": the pair); "by X" after a
 ("condemned the attack by X") is that noun's agent, not the verb's; "brokered/mediated by X, Y"
 names go-betweens; the dead are the target ("were killed"), of the fire they fell to too ("killed
 in firing"), and the subject of the fire that caused them is the source ("were killed when X
-shelled"). A sentence borrows the article's pair only when it names no actor at all.
+shelled"). Allies ("fought alongside X", "supported by X") are partners, never objects;
+aid, support and assurances asked "from X" (or "X's aid") come from X to the asker; a
+one-sided withdrawal "from X" faces X; the state "a crisis for" which the acts trigger is what
+they fall on. A sentence borrows the article's pair only when it names no actor at all (or says
+"the two countries" & co.).
 
 Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
 explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;
@@ -62,6 +66,8 @@ _PAIR_ANAPHORS = (
     "the two countries", "both countries", "the two nations", "both nations", "the neighbours",
     "the neighbors", "both sides", "the two sides", "each other", "the two neighbours",
     "the two neighbors", "the two states", "both governments", "the two governments",
+    "both states", "both armies", "the two armies", "the adversaries", "the two adversaries",
+    "the belligerents", "the two belligerents",
 )
 _CLAUSE_BREAKS = ("; ", " but ", " however", " although ", " though ", " whereas ", " while ",
                   " following ", ", after ", ", which ", " amid ", " in response to ",
@@ -109,7 +115,8 @@ class _Sent:
     dataclass with default factories, and one is built per such sentence)."""
 
     __slots__ = ("index", "start", "end", "triggers", "modal", "background_cue",
-                 "clause_breaks", "current", "anaphors", "states", "actors", "nonstate")
+                 "clause_breaks", "current", "anaphors", "states", "actors", "nonstate",
+                 "ally_leads")
 
     def __init__(
         self, index: int, start: int, end: int, triggers: list[_Hit], modal: list[_Hit],
@@ -133,6 +140,8 @@ class _Sent:
         self.actors = actors
         # spans of unnamed non-state agents ("militants", "gunmen"): word group "nonstate"
         self.nonstate = nonstate
+        # where the names of allies start ("supported by |X"), found once (_allies)
+        self.ally_leads: list[int] | None = None
 
 
 # ---------------------------------------------------------------- automaton (module cache)
@@ -385,7 +394,19 @@ def _pair_from_counts(mentions: Sequence[Mention]) -> tuple[str, str] | None:
 _by_count = operator.itemgetter(1)
 
 
-_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:the\s+|an?\s+)?$")
+_AGENT = re.compile(r"\s*(?:\w+\s+){0,3}?by\s+(?:both\s+)?(?:the\s+|an?\s+)?$")
+# "aid from X", "help and arms from X": the giver of what is given
+_FROM_GIVER = re.compile(r"\s*(?:[\w,]+\s+){0,3}?from\s+(?:both\s+)?(?:the\s+)?$")
+# what one side gives and another may ask for: aid, and support or assurances (unity_pledge)
+_GIVEN = frozenset({"aid", "unity_pledge"})
+# between a giver named as a modifier and what it gives: "U.S. military aid", "Moscow's help"
+_MODIFIER_GAP = re.compile(r"(?:'s|’s|')?\s+(?:[a-z-]+\s+){0,2}")
+_ASKED_FOR = re.compile(r"\bfor\s+(?:\w+\s+){0,2}$")
+_TO_GIVER = re.compile(r"\s*to\s+(?:the\s+)?")  # "an appeal for help to X": X is asked
+# asking for or getting what is given ("requested aid from X", "received arms from X"); "sent aid
+# from Cyprus" is where it left
+_RECEIVE = re.compile(r"\b(?:request|sought|seek|ask|appeal|receiv|obtain|secur|accept|got\b|"
+                      r"get\b|gets\b|getting\b|turn)")
 # (?:\bin|\binside|\bon|\binto|\bwithin|\bover|\bacross)\s+(?:the\s+)?$ opening with a character
 # class (the engine skips to candidate letters instead of trying seven branches at every position),
 # then an optional compass word ("in southern Libya"; the actor layer reads past the same words,
@@ -427,7 +448,14 @@ _MUTUAL = frozenset({"armed_clash", "talks", "unity_pledge", "agreement", "cease
 # Beijing") is a venue, never the other side.
 _VENUE = _MUTUAL - {"armed_clash"}
 # ceasefire cues of one side's move ("withdrew", "pulled back"): "X and Y withdrew" are partners
-_ONE_SIDED = ("withdr", "pull", "retreat", "troop withdrawal", "stood down", "stand down")
+_ONE_SIDED = ("withdr", "pull", "retreat", "troop withdrawal", "stood down", "stand down",
+              "surrender", "capitul")
+
+
+# envoy moves a state makes with its own envoys (the owner named before the envoy is the source)
+_OWN_ENVOY = frozenset({"envoy_recalled", "envoy_returned"})
+_ENVOY_AFTER = re.compile(r"(?:'s|’s)?\s+(?:\w+\s+)?(?:ambassador|envoy|diplomat|"
+                          r"high\s+commissioner|charg[eé]|emissar|consul|head\s+of\s+mission)")
 
 
 def _mutual(hit: _Hit) -> bool:
@@ -515,6 +543,21 @@ def _is_explainer(art: Article) -> bool:
                             or _RETROSPECTIVE_TITLE.search(title) is not None)
 
 
+_UNITS_AFTER = re.compile(
+    r"\s+(?:military\s+|armed\s+|naval\s+|ground\s+|air\s+)?(?:forces|troops|contingents?|"
+    r"armies|army|units|soldiers|divisions|brigades|battalions|navies|fleets|warplanes|jets)\b")
+
+
+def _coordinated(low: str, a: Mention, b: Mention) -> bool:
+    """Are the mentions ``a`` and ``b`` (in text order) listed side by side: "X and Y", "X, Y",
+    "Burma, Ceylon [Sri Lanka], Nepal", "British-Indian troops" (one force of two states; "the
+    Indian-Chinese talks" name a pair)?"""
+    gap = low[a.clean_end:b.clean_start]
+    bare = gap.strip(" ()[]")
+    return bare in _COORD_GAPS or (bare == "" and a.code == b.code) or (
+        gap == "-" and _UNITS_AFTER.match(low, b.clean_end) is not None)
+
+
 def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     """``ms[k]`` and the mentions coordinated with it ("the UK and US", "Egypt, Syria and
     Jordan"), walking back (step -1) or on (step 1); in text order, one per code."""
@@ -524,7 +567,10 @@ def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     j = k
     while 0 <= j + step < len(ms):
         a, b = (ms[j + step], ms[j]) if step < 0 else (ms[j], ms[j + step])
-        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS:
+        gap = low[a.clean_end:b.clean_start]
+        if gap.strip() not in _COORD_GAPS and not ((
+                gap == "-" or "[" in gap or "]" in gap or "(" in gap or ")" in gap)
+                and _coordinated(low, a, b)):
             break
         j += step
         out.append(ms[j])
@@ -553,8 +599,7 @@ def _office_list(text: str, low: str, ms: list[Mention], k: int) -> list[Mention
     j = k
     while j > 0:
         a, b = ms[j - 1], ms[j]
-        if low[a.clean_end:b.clean_start].strip() not in _COORD_GAPS and \
-                not _listed_by_office(text[a.clean_end:b.clean_start]):
+        if not _coordinated(low, a, b) and not _listed_by_office(text[a.clean_end:b.clean_start]):
             break
         j -= 1
     return ms[j:k + 1]
@@ -706,15 +751,62 @@ def _nonstate_object(sent: _Sent, hit: _Hit, m: Mention) -> bool:
     return False
 
 
+# what names an ally of the act's side, never its object nor a side of its own: "supported by
+# X", "fought alongside X", "with the help of X", "in cooperation with X"
+_ALLY = re.compile(
+    r"\b(?:(?:supported|backed|reinforced|strengthened|assisted|aided|protected|joined|"
+    r"accompanied)(?:\s+and\s+\w+)?\s+by|alongside|side\s+by\s+side\s+with|with\s+those\s+of|"
+    r"with\s+the\s+(?:support|help|backing|assistance)\s+of|in\s+(?:cooperation|concert|league)"
+    r"\s+with)\s+(?:both\s+)?(?:the\s+)?")
+
+
+def _allies(low: str, sent: _Sent, cs: int, ce: int) -> list[Mention]:
+    """The actors of the clause ``cs:ce`` named as allies ("supported by X and Y")."""
+    leads = sent.ally_leads
+    if leads is None:
+        s, e = sent.start, sent.end
+        # (every lead has "by ", "alongside" or " with ": three scans in C spare the regex)
+        leads = sent.ally_leads = [m.end() for m in _ALLY.finditer(low, s, e)] if (
+            low.find("by ", s, e) >= 0 or low.find(" with ", s, e) >= 0
+            or low.find("alongside", s, e) >= 0) else []
+    out: list[Mention] = []
+    for lead in leads:
+        if cs <= lead <= ce:
+            ms = sent.actors
+            k = next((i for i, m in enumerate(ms) if m.clean_start == lead), -1)
+            if k >= 0:
+                out.extend(_chain(low, ms, k, 1))
+    return out
+
+
 def _attribute(
     low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int
+) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]], set[str]]:
+    """:func:`_acts` with the clause's allies ("fought alongside X") out of it: they are
+    partners of the source, never its object."""
+    leads = sent.ally_leads
+    allies = _allies(low, sent, cs, ce) if leads is None or leads else None
+    if not allies:
+        return _acts(low, sent, hit, speaker, cs, ce, sent.actors, False)
+    ids = {id(m) for m in allies}
+    source, target, location, more, co = _acts(
+        low, sent, hit, speaker, cs, ce, [m for m in sent.actors if id(m) not in ids], True)
+    if source is not None and source[:2] != "G:":
+        co = co | {m.code for m in allies} | {source}
+    return source, target, location, more, co
+
+
+def _acts(
+    low: str, sent: _Sent, hit: _Hit, speaker: Mention | None, cs: int, ce: int,
+    actors: list[Mention], allied: bool,
 ) -> tuple[str | None, str | None, str | None, list[tuple[str | None, str | None]], set[str]]:
     """(source, target, location, more, co) from the actor mentions (states and named groups)
     of the trigger's clause (``cs``/``ce``: its ``_clause_start``/``_clause_end``); ``more``:
     further (source, target) pairs of the same act, from coordinated subjects ("the UK and US
     struck Iraq": GBR->IRQ and USA->IRQ) or objects ("accused Egypt and Syria"); ``co``: the
-    codes of such partners, which the article's pair must not set against each other."""
-    actors = sent.actors
+    codes of such partners, which the article's pair must not set against each other.
+    ``actors``: the mentions that may take a side (the sentence's, allies left out);
+    ``allied``: the clause names allies (then two subjects fight side by side)."""
     if speaker is not None:
         actors = [m for m in actors if m is not speaker]
     more: list[tuple[str | None, str | None]] = []
@@ -732,9 +824,16 @@ def _attribute(
     agent: Mention | None = None
     agent_i = -1
     brokers: set[int] = set()
+    # "withdrew its forces from X": the land left is the other side, not where the act came from
+    leaving = sig == "ceasefire" and hit.phrase.startswith(_ONE_SIDED)
+    giver: Mention | None = None  # "sought aid from X": X gives
     for k, m in enumerate(after):
         gap = low[hit.end:m.clean_start]
         if len(gap) > 40:
+            break
+        if sig in _GIVEN and (_FROM_GIVER.match(gap) or hit.phrase.startswith("for ")
+                             and _TO_GIVER.fullmatch(gap)) and _RECEIVE.search(low, cs, hit.end):
+            agent, agent_i, giver = m, k, m
             break
         if "by" in gap and _AGENT.match(gap):
             if any(w in gap for w in _BROKER_WORDS):
@@ -759,7 +858,8 @@ def _attribute(
         if m is agent or id(m) in brokers or id(m) in origin:
             continue
         pre = low[max(sent.start, m.clean_start - 28):m.clean_start]
-        if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY:
+        if pre.rstrip().endswith(("from", "from the")) and sig not in _ENVOY and not (
+                leaving):
             # "fired from Afghanistan": where the fire came from ("recalled its envoy from
             # Ankara": the other side); "soldiers from Jamaica, Barbados and Dominica": all of
             # the list
@@ -778,18 +878,25 @@ def _attribute(
         # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
         passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
                    and not _PROGRESSIVE.match(low, hit.start))
-        if len(agents) == 2 and (_mutual(hit) or sig == "military_strike" and not passive and (
-                not _has_object(after, skip, agents, location, sig))
+        if len(agents) == 2 and giver is None and (
+                _mutual(hit) or sig == "military_strike" and not passive and (
+                    not _has_object(after, skip, agents, location, sig))
                 and _fire_at_each_other(low, sent, hit, cs, ce, source, agents[1].code)):
             # "a pact was signed by X and Y", "firing by Indian and Pakistani troops": the pair
             # (but "the post was shelled by X and Y": partners on the post)
             return source, agents[1].code, location, more, co
         more.extend((a.code, None) for a in agents[1:])
-        # "an attack by Egyptian and Syrian forces": partners, never on each other
-        co.update(a.code for a in agents)
+        if len(agents) >= 2:
+            # "an attack by Egyptian and Syrian forces": partners, never on each other
+            co.update(a.code for a in agents)
         # passive voice: "X was struck by Y" -> Y on X
         if before and passive:
             target = before[-1].code
+        elif before and giver is None and len(agents) >= 2:
+            # "Chad, served an ultimatum by Libya and Sudan, ...": the partners' act falls on
+            # the state before them (one agent alone finds it below)
+            target = next((m.code for m in reversed(before)
+                           if m.code not in co and m.role != "location"), None)
     elif before:
         # a state named as a place ("in Pakistan") is where, not who, and one governed by a
         # preposition ("lent $1bn to Indonesia to aid ...") is not the actor of a later verb
@@ -813,7 +920,28 @@ def _attribute(
                          <= 12), None)
             if head is not None:
                 cand = head
+        if sig in _FACES_BORDER and low[max(sent.start, cand.clean_start - 28):
+                                        cand.clean_start].rstrip().endswith(_BORDER_WITH):
+            # "the border with Somalia was sealed": the neighbour the act faces
+            return None, cand.code, location, more, co
         source = cand.code
+        if sig in _GIVEN and (hit.phrase.startswith("for ") or _ASKED_FOR.search(
+                low, cand.clean_end, hit.start)) and _RECEIVE.search(low, cs, hit.end):
+            # "X appealed to Y for help": Y is asked to give, X receives
+            asked = next((m for m in reversed(before) if m.clean_start > cand.clean_end
+                          and low[cand.clean_end:m.clean_start].rstrip().endswith(
+                              (" to", " to the"))
+                          and m.code != cand.code), None)
+            if asked is not None:
+                return asked.code, cand.code, location, more, co
+        if sig in _GIVEN and _MODIFIER_GAP.fullmatch(low, cand.clean_end, hit.start) and \
+                _RECEIVE.search(low, cs, cand.clean_start) and not (after and low[
+                    hit.end:after[0].clean_start].strip() in ("to", "to the", "for", "for the")):
+            # "Greece sent a note requesting U.S. aid": the one asked gives, the asker gets
+            asker = next((m for m in before if m.clean_end <= cand.clean_start and m.role in (
+                "subject", "possessor") and m.code != cand.code), None)
+            if asker is not None:
+                return cand.code, asker.code, location, more, co
         # "is/are" before an "-ing" trigger is the progressive ("Japan is sending troops"), active
         passive = (_PASSIVE.search(low[max(sent.start, hit.start - 25):hit.start]) is not None
                    and not _PROGRESSIVE.match(low, hit.start))
@@ -831,14 +959,20 @@ def _attribute(
             # clause: "X removed sanctions on firms that had been blacklisted" is X's act)
             ci = len(before) - 1 if cand is before[-1] else before.index(cand)
             targets = _chain(low, before, ci, -1) if ci > 0 else [cand]
-            more.extend((None, x.code) for x in targets[1:])
+            owner: str | None = None
+            if sig in _OWN_ENVOY:
+                # "German ambassadors to London and Paris were recalled": Germany recalls
+                owner = next((m.code for m in before if _ENVOY_AFTER.match(low, m.clean_end)),
+                             None)
+                targets = [m for m in targets if m.code != owner] or targets
+            more.extend((owner, x.code) for x in targets[1:])
             if len(targets) >= 2:
                 co.update(x.code for x in targets)
-            return None, targets[0].code, location, more, co
+            return owner, targets[0].code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
         if len(subjects) >= 2:
-            if len(subjects) == 2 and (sig == "armed_clash" or not _has_object(
+            if len(subjects) == 2 and not allied and (sig == "armed_clash" or not _has_object(
                     after, skip, subjects, location, sig) and (
                     _mutual(hit) or _reciprocal(low, cs, ce)
                     or sig == "military_strike" and _fire_at_each_other(
@@ -874,6 +1008,11 @@ def _attribute(
             # "a crisis for Angola began when X accused Angola, together with Cuba and the
             # USSR": the subject is named again in the object list, so it is not who acts
             source = None
+    if target is None and giver is not None:
+        # "Chad requested aid from France": the one who asks receives (before any state
+        # named later in the clause)
+        target = next((m.code for m in reversed(before) if m.code != source and m.role !=
+                       "location" and not _after_preposition(low, sent.start, m)), None)
     if target is None:
         for k, m in enumerate(after):
             if id(m) in skip or m.code == source:
@@ -939,6 +1078,10 @@ def _attribute(
     return source, target, location, more, co
 
 
+# the act a party does when it holds back: "X and Y would exercise restraint"
+_EXERCISE = re.compile(r"\b(?:exercis|show|display|practi[cs]|maintain|keep)\w*\s+(?:\w+\s+)?$")
+
+
 def _third_parties(
     text: str, low: str, sent: _Sent, hit: _Hit, ms: list[Mention], pair: tuple[str, str] | None
 ) -> tuple[tuple[str, ...], str | None, str | None]:
@@ -971,7 +1114,13 @@ def _third_parties(
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
         chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []
-        if len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
+        if len(chain) == 2 and _EXERCISE.search(low, chain[-1].clean_end, hit.start) and all(
+                m.kind == "state" for m in chain):
+            # "hoped that India and Pakistan would exercise restraint": the two asked to hold
+            # back are the pair, whoever else the sentence names calls for it
+            callers = [m for m in own if m not in chain]
+            addressed = chain
+        elif len(chain) >= 2 and hit.start - chain[-1].clean_end <= 25 and not any(
                 c.name == "called_for" and c.start < hit.start for c in sent.modal
         ) and not _PASSIVE.search(low, max(sent.start, hit.start - 25), hit.start) \
                 and "accept" not in low[chain[-1].clean_end:hit.start]:
@@ -1327,6 +1476,7 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 st.current or _YEAR.search(low, st.start, st.end)) else carry
         background = bool(when)
         has_anaphor = bool(st.anaphors)
+        struck = _crisis_for(low, st) if low.find("cris", st.start, st.end) >= 0 else None
         ss, se = raw_span(st.start, st.end)
         sentence = text[st.start:st.end]
         seen: set[tuple[str | None, ...]] = set()
@@ -1382,7 +1532,11 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 third, src, tgt = _third_parties(text, low, st, h, ms, pair)
                 loc = None
             elif st.actors or st.nonstate:
-                src, tgt, loc, more, co = _attribute(low, st, h, speaker, cs, ce)
+                if st.ally_leads is None or st.ally_leads:
+                    src, tgt, loc, more, co = _attribute(low, st, h, speaker, cs, ce)
+                else:  # (no ally named: the rules directly, one call less)
+                    src, tgt, loc, more, co = _acts(low, st, h, speaker, cs, ce, st.actors,
+                                                    False)
             else:
                 src = tgt = loc = None
             casualties = _casualty_count(low, st, h) if sig == "casualties" else None
@@ -1412,6 +1566,10 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                             co and f_src in co and f_tgt in co) and not (
                             f_src and f_tgt and _listed_together(low, st, f_src, f_tgt)):
                         src, tgt = f_src, f_tgt
+                        if tgt is not None and more:
+                            # the partners act on the same target ("... by X and Y")
+                            more = [(a, b if b is not None or a == tgt else tgt)
+                                    for a, b in more]
                 if (src is None) != (tgt is None) and not st.nonstate and (
                         sig in _FORCE or sig == "casualties"):
                     # "a soldier was killed in cross-LoC firing": the line names the other side
@@ -1419,6 +1577,13 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                     implied = _across_line(text, st.start, st.end, known)
                     if implied is not None and known is not None:
                         src, tgt = _fill_from_pair(src, tgt, (known, implied))
+            if struck is not None and sig not in _THIRD_PARTY and src is not None and \
+                    src != struck and src[:2] != "G:" and tgt != struck:
+                # "X struck Y's bridges, triggering a crisis for Y": the act falls on Y too
+                if tgt is None:
+                    tgt = struck
+                else:
+                    more = [*more, (src, struck)]
             spec = tax[sig]
             raw_s, raw_e = raw_span(h.start, h.end)
             for a_src, a_tgt in [(src, tgt), *more]:
@@ -1466,6 +1631,9 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
                 if sig in _FORCE and modality in ("asserted", "claimed") and (a_src or a_tgt):
                     last_force = ev
         out.extend(sent_events)
+        if struck is not None:
+            # "X's raid on Y triggered a crisis for Z": the crisis is the story's pair (X, Z)
+            sent_events = sorted(sent_events, key=lambda e: e.target != struck)
         pair = _update_pair(pair, ms, sent_events)
     return out
 
@@ -1506,6 +1674,20 @@ def _inherent_modality(phrase: str) -> str:
 def _anaphor_before(sent: _Sent, cs: int, ce: int) -> bool:
     """True when "the two countries" & co. stand in the trigger's clause (either side)."""
     return any(cs <= s and e <= ce for s, e in sent.anaphors)
+
+
+_CRISIS_FOR = re.compile(r"\bcris[ie]s\s+(?:was\s+triggered\s+|erupted\s+)?for\s+"
+                         r"(?:both\s+)?(?:the\s+)?$")
+
+
+def _crisis_for(low: str, sent: _Sent) -> str | None:
+    """The state a sentence names as the one its acts put in a crisis ("triggered a crisis for
+    X", "ending the crisis for X"): the one they fall on, whoever else they touch. (A crisis
+    "for X and Y" tells no pair: the two are as often allies as foes.)"""
+    for m in sent.states:
+        if _CRISIS_FOR.search(low, max(sent.start, m.clean_start - 48), m.clean_start):
+            return m.code
+    return None
 
 
 def _listed_together(low: str, sent: _Sent, a: str, b: str) -> bool:

@@ -107,3 +107,32 @@ def test_fire_across_a_control_line_makes_a_dyad_with_the_implied_side() -> None
     plain = as_article({"id": "p", "text": "An Indian soldier was killed in firing on Tuesday.",
                         "date": "2024-05-21"})
     assert candidate_dyads(plain, find_actors(plain), extract_signals(plain)) == []
+
+
+# An article about A's step against B over C, where C is named in most sentences: the
+# headline's event between two states marks the pair (own-written text).
+_PEG_TEXT = (
+    "Chile recalled its ambassador from Peru on Monday over the fighting in Bolivia. "
+    "Bolivia has seen weeks of unrest. Peru backed the Bolivian government. "
+    "Aid groups in Bolivia said food was short."
+)
+
+
+@pytest.mark.parametrize(("title", "want"), [
+    ("Chile recalls its ambassador from Peru over Bolivia", "CHL-PER"),  # the peg: CHL-PER
+    ("Chile and Peru at odds over Bolivia", None),  # no event in the headline: no bonus
+    ("Chile may recall its ambassador from Peru over Bolivia", None),  # hedged: no bonus
+])
+def test_a_headline_event_marks_the_pair(title: str, want: str | None) -> None:
+    from tension.extract._signals import extract_signals
+
+    art = Article(id="t", text=_PEG_TEXT, title=title)
+    mentions = find_actors(art)
+    head = extract_signals(Article(id="t", text=title, raw_text=title))
+    with_title = candidate_dyads(art, mentions, title_events=head)
+    without = candidate_dyads(art, mentions)
+    if want is None:
+        assert [d.dyad for d in with_title] == [d.dyad for d in without]
+    else:
+        assert with_title[0].dyad == want
+        assert next(d.rank for d in without if d.dyad == want) > 1

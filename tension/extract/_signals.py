@@ -519,6 +519,32 @@ def _violated(low: str, hit: _Hit, cs: int) -> bool:
                 or _VIOLATION_AFTER.match(low, hit.end))
 
 
+# a measure being ended, not imposed: "lifted the sanctions", "the removal of its tariffs",
+# "tariffs will be scrapped", "sanctions relief", "reopened the border crossing" (CAMEO 081,
+# easing sanctions, and 0863, reopening a border, are cooperation).
+# Up to three words between verb and measure, none of them a conjunction or a verb of imposing
+# ("ended talks and imposed sanctions" is a sanction).
+_LIFT_VERB = (r"(?:lift|remov|scrap|drop|eas|end|rescind|revok|withdr[ae]w|waiv|roll(?:ed|s|ing)?"
+              r"\s+back|repeal|abolish|cancel|reopen|re-open)")
+_LIFTED_BEFORE = re.compile(
+    r"\b" + _LIFT_VERB + r"\w*\s+(?:of\s+|to\s+)?"
+    r"(?:(?!and\b|or\b|but\b|then\b|to\b|impos|new\b|more\b|further\b|fresh\b|additional\b)"
+    r"\S+\s+){0,3}$")
+_LIFTED_AFTER = re.compile(
+    r"\w*\s+(?:relief\b|(?:\S+\s+){0,3}?(?:was|were|has\s+been|have\s+been|had\s+been|"
+    r"will\s+be|would\s+be|to\s+be|be|being|are|is)\s+(?:\w+\s+)?" + _LIFT_VERB + r")")
+
+
+_LIFTABLE = frozenset({"sanctions", "border_closure"})
+
+
+def _lifted(low: str, hit: _Hit, cs: int, ce: int) -> bool:
+    """Is the measure at ``hit`` (a sanction, a closure) being lifted rather than imposed,
+    within its clause?"""
+    return bool(_LIFTED_BEFORE.search(low, max(cs, hit.start - 45), hit.start)
+                or _LIFTED_AFTER.match(low[:ce], hit.end))
+
+
 _EXPLAINER = ("explainer", "backgrounder", "timeline:", "timeline of", "a brief history",
               "what we know about", "a look back")
 
@@ -1521,6 +1547,8 @@ def _extract(art: Article, mentions: list[Mention]) -> list[Event]:
             elif sig == "sovereignty_violation" and h.phrase.startswith("violat") and \
                     _PACT_AFTER.match(low, h.end):
                 continue  # the violated thing is a truce or deal, not territory
+            elif sig in _LIFTABLE and _lifted(low, h, cs, ce):
+                continue  # the measure ends: no sanction (the relief is told by other cues)
             if sig == "casualties":
                 # "X struck Y, killing N", "X's strikes on Y killed N": the dead are the strike's
                 # victims; the nearest state before "killed" is where they died, not who killed

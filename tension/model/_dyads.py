@@ -4,7 +4,8 @@ Only states are sides; organisations and armed groups never are (a group's opera
 does count, weakly, through its ``state``). Each state gets a weight from its mentions
 (subject/object/possessor count more than a passing location), with bonuses for the title and
 the lead; a pair's score adds how often the two share a sentence and the events that link them
-(an event with one state as source and the other as target links them strongly). Salience is
+(an event with one state as source and the other as target links them strongly, and so does
+one in the headline, read on its own: the news peg). Salience is
 the pair's score over the top pair's score, scaled by the top pair's share of all state weight.
 """
 
@@ -30,6 +31,9 @@ TITLE_PAIR_BONUS = 3.0  # both states in the title
 IMPLIED_WEIGHT = 0.8  # a state only a control line names (as one "other" mention)
 EVENT_LINK = 3.0  # per event with one state as source and the other as target
 EVENT_TOUCH = 0.5  # per event naming one state as source/target and the other as location/third
+# per event of the headline (read on its own) whose source and target are the two states: the
+# editor's news peg ("X recalls its envoy to Y over Z" is about X-Y, however often Z is named)
+TITLE_EVENT_LINK = 3.0
 MAX_DYADS = 10
 # meetings and their outcomes: their location is a venue, not a side
 _VENUE_SIGNALS = frozenset({"talks", "agreement", "unity_pledge", "ceasefire", "ties_restored",
@@ -73,12 +77,16 @@ def candidate_dyads(
     events: Iterable[Event] = (),
     *,
     title_mentions: Sequence[Mention] | None = None,
+    title_events: Iterable[Event] = (),
 ) -> list[Dyad]:
     """Rank the pairs of states in ``article`` (rank 1 first); [] when fewer than two states.
 
     ``title_mentions`` are mentions found in ``article.title``; when None they are found here
     (the title is matched separately, so a title that is also the first line of the text
     counts as both title and lead).
+    ``title_events`` are the events of the headline read on its own: each current, asserted
+    or claimed one whose source and target are two states adds ``TITLE_EVENT_LINK`` to their
+    pair.
     """
     states = [m for m in mentions if m.kind == "state"]
     events = list(events)  # read twice
@@ -133,6 +141,12 @@ def candidate_dyads(
         for side in (src, tgt):
             if side is not None and side in known and other != side:
                 link[_pair(side, other)] += EVENT_TOUCH
+
+    for ev in title_events:
+        src, tgt = ev.source, ev.target
+        if (not ev.background and ev.modality in ("asserted", "claimed") and src is not None
+                and tgt is not None and src != tgt and src in known and tgt in known):
+            link[_pair(src, tgt)] += TITLE_EVENT_LINK
 
     codes = sorted(weight)
     if len(codes) < 2:

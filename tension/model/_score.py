@@ -63,13 +63,14 @@ def analyse(article: Article) -> Analysis:
 
     mentions = find_actors(article)
     events = extract_signals(article, mentions)
-    dyads = candidate_dyads(article, mentions, events)
     sentences = split_sentences(article.text)  # the text layers' split, still in its cache
     title_events: list[Event] = []
     if article.title and article.title.strip():
         # the headline is what the editor judged the news to be; read it on its own
         head = Article(id=article.id, text=article.title.strip(), raw_text=article.title.strip())
         title_events = extract_signals(head)
+    # a headline event between two states marks the news peg's pair
+    dyads = candidate_dyads(article, mentions, events, title_events=title_events)
     return Analysis(article, mentions, events, dyads, title_events, sentences)
 
 

@@ -16,6 +16,7 @@ C (tension._ccore)          twin
 from __future__ import annotations
 
 import functools
+import importlib
 from types import ModuleType
 
 from tension import _native
@@ -28,6 +29,5 @@ def ccore() -> ModuleType | None:
     """The C core where the compiled path runs in this process, else None (use the twins)."""
     if not _native.is_compiled():
         return None
-    from tension import _ccore  # type: ignore[attr-defined]
-
-    return _ccore
+    # by name: an extension module has no source for the import graph to follow
+    return importlib.import_module("tension._ccore")

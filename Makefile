@@ -6,11 +6,12 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
 .PHONY: demo test lint layers typecheck pytest clean
-# the modules setup.py compiles (tension/_native.py COMPILED): an edit rebuilds them in place,
+# the modules setup.py compiles (tension/_native.py COMPILED, C_MODULES): an edit rebuilds them in place,
 # so `make demo` and `make test` run the compiled path of the current source; without a
 # compiler (or with TENSION_PURE=1) the build says so and the pure source runs, same output
 HOT := tension/read/_text.py tension/read/_clean.py tension/extract/_actors.py \
-	tension/extract/_signals.py tension/extract/_sentclf.py tension/model/_dyads.py
+	tension/extract/_signals.py tension/extract/_sentclf.py tension/model/_dyads.py \
+	tension/_ccore.c
 NATIVE := tension/_native.sha256
 
 $(PY):

@@ -1,4 +1,5 @@
-"""Build of the compiled hot path: mypyc compiles the modules in tension._native.COMPILED.
+"""Build of the compiled hot path: mypyc compiles the modules in tension._native.COMPILED, and
+the C core (tension/_ccore.c, tension._native.C_MODULES) is built beside them.
 
 Everything else is in pyproject.toml. The extension modules are optional: where mypyc or a C
 compiler is missing, or TENSION_PURE=1 is set, nothing is compiled and the package runs its
@@ -13,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
@@ -26,6 +27,9 @@ MODULES = [
     "tension/extract/_sentclf.py",
     "tension/model/_dyads.py",
 ]
+# the small native core in C (tension._native.C_MODULES), built with the mypyc modules or not
+# at all: each of its functions has a pure-Python twin (tension._kernels)
+C_MODULES = {"tension._ccore": "tension/_ccore.c"}
 HASHES = "tension/_native.sha256"
 
 
@@ -34,9 +38,10 @@ def _say(msg: str) -> None:
 
 
 def _hash_lines() -> str:
+    sources = [(m[:-3].replace("/", "."), m) for m in MODULES] + list(C_MODULES.items())
     return "".join(
-        f"{m[:-3].replace('/', '.')} {hashlib.sha256((ROOT / m).read_bytes()).hexdigest()}\n"
-        for m in MODULES
+        f"{name} {hashlib.sha256((ROOT / src).read_bytes()).hexdigest()}\n"
+        for name, src in sources
     )
 
 
@@ -78,7 +83,7 @@ def _ext_modules() -> list:
     # third-party packages are not type-checked here (they need not be installed at build
     # time): their names are Any to the compiler, as at run time they are Python objects
     try:
-        return mypycify(
+        exts = mypycify(
             ["--config-file=" + str(ROOT / "setup_mypyc.ini"), *MODULES],
             opt_level="3",
             group_name="tension._native",
@@ -86,6 +91,10 @@ def _ext_modules() -> list:
     except (Exception, SystemExit) as exc:  # a type error mypyc cannot compile past
         _say(f"mypyc could not compile the hot path ({exc!r}): the pure-Python modules are used")
         return []
+    # a failure to compile the C core fails the whole build_ext (OptionalBuildExt): then
+    # nothing is recorded and the pure source, twins included, runs
+    return [*exts, *(Extension(name, [src], extra_compile_args=["-O2"])
+                     for name, src in C_MODULES.items())]
 
 
 setup(ext_modules=_ext_modules(), cmdclass={"build_ext": OptionalBuildExt})

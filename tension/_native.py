@@ -1,15 +1,20 @@
 """Which build of the hot modules runs: the compiled one or the pure-Python source.
 
 ``pip install`` compiles the modules in :data:`COMPILED` with mypyc (``setup.py``) where a C
-compiler is present; the extension modules sit beside their ``.py`` sources and Python's
-import system prefers them. The pure-Python source is used instead, with the same output
-(``tests/test_native.py`` compares every field of both paths), when
+compiler is present, and the small C core of :data:`C_MODULES` (``tension/_ccore.c``, whose
+functions the compiled modules call, see ``tension._kernels``); the extension modules sit
+beside their ``.py`` sources and Python's import system prefers them. The pure-Python source
+is used instead, with the same output (``tests/test_native.py`` compares every field of both
+paths), when
 
 - no compiler was found at install time (nothing was built: plain imports find the source);
 - ``TENSION_PURE=1`` is set (at install time nothing is built; at run time the source is
   imported even where the extension exists);
 - a source file changed after the build (a stale extension would run old code: the build
-  recorded each source's SHA-256 in ``_native.sha256``, checked here once per process).
+  recorded each source's SHA-256 in ``_native.sha256``, checked here once per process);
+- the build is incomplete (a module of either list missing).
+
+Where the pure source runs, the C core is not imported either: its pure-Python twins run.
 
 ``tension --version`` and :func:`status` say which path runs.
 """
@@ -38,6 +43,9 @@ COMPILED: tuple[str, ...] = (
     "tension.extract._sentclf",
     "tension.model._dyads",
 )
+#: the C extension modules built beside them (module -> its source under tension/): the small
+#: native core (tension._kernels); compiled or pure together with the modules above
+C_MODULES: dict[str, str] = {"tension._ccore": "_ccore.c"}
 ENV = "TENSION_PURE"
 HASHES = "_native.sha256"
 _ROOT = Path(__file__).resolve().parent
@@ -48,15 +56,27 @@ def source_path(module: str) -> Path:
     return _ROOT.joinpath(*module.split(".")[1:]).with_suffix(".py")
 
 
+def _source(module: str) -> Path:
+    """The source of a module of :data:`COMPILED` (``.py``) or :data:`C_MODULES` (``.c``)."""
+    if module in C_MODULES:
+        return _ROOT / C_MODULES[module]
+    return source_path(module)
+
+
+def _all() -> tuple[str, ...]:
+    return (*COMPILED, *C_MODULES)
+
+
 def source_hashes() -> dict[str, str]:
     """SHA-256 of each compiled module's source, as the build records them."""
-    return {m: hashlib.sha256(source_path(m).read_bytes()).hexdigest() for m in COMPILED}
+    return {m: hashlib.sha256(_source(m).read_bytes()).hexdigest() for m in _all()}
 
 
 def _built() -> list[str]:
-    """The modules of :data:`COMPILED` with an extension module beside their source."""
+    """The modules of :data:`COMPILED` and :data:`C_MODULES` with an extension module built
+    (beside their source; a C module's is named after the module)."""
     out = []
-    for m in COMPILED:
+    for m in _all():
         src = source_path(m)
         if any(src.with_name(src.stem + sfx).is_file()
                for sfx in importlib.machinery.EXTENSION_SUFFIXES):
@@ -71,8 +91,8 @@ def _decide() -> tuple[bool, str]:
     built = _built()
     if not built:
         return False, "pure Python (no compiled modules: built without a C compiler or mypyc)"
-    if len(built) != len(COMPILED):
-        missing = sorted(set(COMPILED) - set(built))
+    if len(built) != len(_all()):
+        missing = sorted(set(_all()) - set(built))
         return False, f"pure Python (compiled modules incomplete, missing {', '.join(missing)})"
     recorded: dict[str, str] = {}
     try:
@@ -85,7 +105,7 @@ def _decide() -> tuple[bool, str]:
     if stale:
         return False, ("pure Python (the source of " + ", ".join(stale) + " changed after the "
                        "build: reinstall with pip install to recompile)")
-    return True, "compiled (mypyc)"
+    return True, "compiled (mypyc and the C core)"
 
 
 class _PureFinder(importlib.abc.MetaPathFinder):

@@ -1,8 +1,10 @@
 """The compiled hot path and the pure-Python source give the same output, field for field.
 
-``pip install`` compiles the modules of ``tension._native.COMPILED`` with mypyc where it can;
-``TENSION_PURE=1`` makes a process import their source instead. Each corpus below is run
-through ``tension score``, ``tension signals`` (every candidate event, all fields) and
+``pip install`` compiles the modules of ``tension._native.COMPILED`` with mypyc where it can,
+and the C core (``tension._native.C_MODULES``, whose functions the compiled path calls instead
+of their pure-Python twins, see ``tension._kernels`` and ``tests/test_kernels.py``);
+``TENSION_PURE=1`` makes a process import their source (and the twins) instead. Each corpus
+below is run through ``tension score``, ``tension signals`` (every candidate event, all fields) and
 ``tension actors`` once per path, in a fresh interpreter each, and the files must be equal
 byte for byte.
 """
@@ -97,18 +99,26 @@ def test_setup_compiles_the_modules_the_runtime_checks() -> None:
         and any(isinstance(t, ast.Name) and t.id == "MODULES" for t in node.targets)
     )
     assert [m[:-3].replace("/", ".") for m in listed] == list(_native.COMPILED)
+    c_modules = next(
+        ast.literal_eval(node.value) for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "C_MODULES" for t in node.targets)
+    )
+    assert c_modules == {m: f"tension/{src}" for m, src in _native.C_MODULES.items()}
 
 
 def _layout(root: Path, build: bool, hashes: bool) -> None:
-    for mod in _native.COMPILED:
+    for mod in (*_native.COMPILED, *_native.C_MODULES):
         src = root.joinpath(*mod.split(".")[1:]).with_suffix(".py")
+        if mod in _native.C_MODULES:
+            src = root / _native.C_MODULES[mod]
         src.parent.mkdir(parents=True, exist_ok=True)
         src.write_text(f"# {mod}\n", encoding="utf-8")
         if build:
             src.with_name(src.stem + ".cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
     if hashes:
         lines = []
-        for m in _native.COMPILED:
+        for m in (*_native.COMPILED, *_native.C_MODULES):
             digest = hashlib.sha256(f"# {m}\n".encode()).hexdigest()
             lines.append(f"{m} {digest}\n")
         (root / _native.HASHES).write_text("".join(lines), encoding="utf-8")
@@ -121,16 +131,23 @@ def _layout(root: Path, build: bool, hashes: bool) -> None:
     (False, False, "", False, False, "no compiled modules"),
     (True, False, "", False, False, "is missing"),
     (True, True, "", True, False, "changed after the build"),
+    (True, True, "", "c", False, "changed after the build"),
+    (True, True, "", "c-missing", False, "missing tension._ccore"),
 ])
 def test_which_path_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build: bool,
-                         hashes: bool, env: str, edit: bool, compiled: bool, why: str) -> None:
+                         hashes: bool, env: str, edit: bool | str, compiled: bool,
+                         why: str) -> None:
     monkeypatch.setattr(_native.importlib.machinery, "EXTENSION_SUFFIXES",
                         [".cpython-311-x86_64-linux-gnu.so"])
     monkeypatch.setattr(_native, "_ROOT", tmp_path)
     monkeypatch.setenv(_native.ENV, env)
     _layout(tmp_path, build, hashes)
-    if edit:  # a developer edits a source after installing: the stale build must not run
+    if edit is True:  # a developer edits a source after installing: the stale build must not run
         (tmp_path / "extract" / "_signals.py").write_text("# edited\n", encoding="utf-8")
+    elif edit == "c":  # the C core's source too
+        (tmp_path / "_ccore.c").write_text("/* edited */\n", encoding="utf-8")
+    elif edit == "c-missing":  # the C core failed to build, the mypyc modules did not
+        (tmp_path / "_ccore.cpython-311-x86_64-linux-gnu.so").unlink()
     got, reason = _native._decide()
     assert got is compiled
     assert why in reason

@@ -244,7 +244,6 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     one pass (one numpy gather per article instead of arrays per event)."""
     # the weights in their compact form (_compact), or as given
     codes, values = art.get("coef_codes") or (None, art["coef"])
-    n_ev = len(events)
     # article-level counts in one loop (the Counters of feature_indices, same orders)
     counts: dict[str, int] = {}
     present_set: set[str] = set()
@@ -272,8 +271,7 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
     struct_len: list[int] = []
     sigs: list[int] = []
     ev_sent: list[int] = []  # each event's sentence, numbered in order of first use
-    words: list[int] = []  # word hashes of those sentences, one after another
-    n_words: list[int] = []
+    sents: list[str] = []  # those sentences, lowercased, in order of first use
     sent_keys: dict[int, tuple[int, str, str]] = {}  # sentence_index -> (number, pos, rel)
     mains: dict[tuple[str | None, str | None], str] = {}
     # signal -> (its count's bucket, its co-occurrence hashes, the hash it conjoins words with)
@@ -286,13 +284,11 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
         if sk is None:
             rel = int(10 * i / n_sent)
             sk = sent_keys[i] = (
-                len(n_words),
+                len(sents),
                 _POS[i] if 0 <= i <= 20 else _bucket(i, _POS_EDGES),
                 _REL[rel] if 0 <= rel <= 20 else _bucket(rel, _REL_EDGES),
             )
-            n0 = len(words)
-            words += map(_word_hash, _WORD.findall(e.sentence.lower()))
-            n_words.append(len(words) - n0)
+            sents.append(e.sentence.lower())
         main = mains.get((src, tgt))
         if main is None:
             pair = {src, tgt} - {None}
@@ -316,14 +312,47 @@ def score(events: Sequence[Event], art: dict[str, Any]) -> np.ndarray:
         struct_len.append(len(names) + len(co_s))
         ev_sent.append(sk[0])
         sigs.append(ps[2])
+    z = _lexical_z()(sents, ev_sent, sigs, struct, struct_len, codes, values,
+                     float(art["intercept"]), N_FEATURES)
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=np.float64)))
+
+
+@functools.cache
+def _lexical_z() -> Any:
+    """The sums of ``score``: C where the compiled path runs (``tension._ccore.lexical_z``),
+    else its pure-Python twin ``_lexical_z_py``; the same doubles either way."""
+    from tension._kernels import ccore
+
+    c = ccore()
+    return _lexical_z_py if c is None else c.lexical_z
+
+
+def _lexical_z_py(
+    sents: list[str], ev_sent: list[int], sigs: list[int], struct: list[int],
+    struct_len: list[int], codes: np.ndarray | None, values: np.ndarray, intercept: float,
+    n_features: int = N_FEATURES,
+) -> list[float]:
+    """Each event's sum: 0.0 + the weights of its structural hashes (``struct``,
+    ``struct_len[k]`` of them in turn) + those of its sentence's sorted distinct word and bigram
+    hashes (``sents[ev_sent[k]]``, lowercased; ``_sentence_hashes``) conjoined with
+    ``sigs[k]``, + ``intercept``; a weight is ``values[codes[h % n_features]]`` (``codes``
+    None: ``values[h % n_features]``). The reference of ``tension._ccore.lexical_z``."""
+    n_ev = len(ev_sent)
+    words: list[int] = []  # word hashes of the sentences, one after another
+    n_words: list[int] = []
+    for s in sents:
+        n0 = len(words)
+        words += map(_word_hash, _WORD.findall(s))
+        n_words.append(len(words) - n0)
     lex, lex_len = _lexical(words, n_words, ev_sent, sigs)
     idx = np.concatenate([np.asarray(struct, dtype=np.uint64), lex])
-    idx = (idx % np.uint64(N_FEATURES)).astype(np.int64)
+    idx = (idx % np.uint64(n_features)).astype(np.int64)
     ks = np.arange(n_ev, dtype=np.int64)
     own = np.concatenate([np.repeat(ks, struct_len), np.repeat(ks, lex_len)])
     weights = values[idx] if codes is None else values[codes[idx]]
-    z = np.bincount(own, weights=weights, minlength=n_ev) + float(art["intercept"])
-    return 1.0 / (1.0 + np.exp(-z))
+    # np.bincount adds each bin's terms in order: the structural ones, then the lexical
+    z = np.bincount(own, weights=weights, minlength=n_ev) + intercept
+    return z.tolist()  # type: ignore[no-any-return]
 
 
 def _lexical(

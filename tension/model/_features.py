@@ -27,8 +27,9 @@ import contextlib
 import functools
 import itertools
 import math
+import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -806,6 +807,15 @@ class _TokenIds:
         ids = np.fromiter(
             map(self.tok.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
         )
+        return self.codes_of_ids(ids)
+
+    def text_codes(self, text: str) -> np.ndarray:
+        """``codes`` of the tokens of ``text`` (as analysed: lowercased where the vectorizer
+        lowercases) under sklearn's default token pattern, found and looked up in one pass
+        (``_ids_of_text``)."""
+        return self.codes_of_ids(_ids_of_text()(text, self.tok))
+
+    def codes_of_ids(self, ids: np.ndarray) -> np.ndarray:
         parts = []
         if self.min_n == 1:
             u = self.uni[ids]
@@ -821,6 +831,33 @@ class _TokenIds:
             hit = self.bi_keys[pos] == keys
             parts.append(self.bi_codes[pos[hit]])
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+_WORD_TOKENS = re.compile(r"\w\w+")  # = the default token pattern (see _tokens)
+
+
+def _token_ids_py(text: str, tok: dict[str, int]) -> np.ndarray:
+    """``tok[t]`` (-1 when absent) for each token of ``text`` under sklearn's default token
+    pattern, as int64: the reference of ``tension._ccore.token_ids``."""
+    tokens = _WORD_TOKENS.findall(text)
+    return np.fromiter(map(tok.get, tokens, itertools.repeat(-1)), dtype=np.int64,
+                       count=len(tokens))
+
+
+@functools.cache
+def _ids_of_text() -> Callable[[str, dict[str, int]], np.ndarray]:
+    """``_token_ids_py``, or its C twin where the compiled path runs (``tension._kernels``)."""
+    from tension._kernels import ccore
+
+    c = ccore()
+    if c is None:
+        return _token_ids_py
+    token_ids = c.token_ids
+
+    def native(text: str, tok: dict[str, int]) -> np.ndarray:
+        return np.frombuffer(token_ids(text, tok), dtype=np.int64)
+
+    return native
 
 
 _IDS: list[tuple[tuple[Any, ...], _TokenIds | None]] = []  # the last vocabulary's token ids
@@ -870,7 +907,7 @@ class _SharedRows:
         codes = self.pending.pop(doc, None)  # the other vectorizer's, when it has asked
         if codes is None:
             if self.ids is not None:
-                codes = self.ids.codes(_tokens(doc, vec))
+                codes = self.ids.text_codes(doc.lower() if vec.lowercase else doc)
             else:
                 codes = np.array([c for c in map(self.packed.get, _grams(doc, vec))
                                   if c is not None], dtype=np.int64)
@@ -884,7 +921,8 @@ class _SharedRows:
         if self.ids is None:
             grams = _grams(doc, vec)
             return [_count_row(v, grams) for v in self.vecs]
-        idx, counts = np.unique(self.ids.codes(_tokens(doc, vec)), return_counts=True)
+        idx, counts = np.unique(self.ids.text_codes(doc.lower() if vec.lowercase else doc),
+                                return_counts=True)
         return [(idx, counts)]
 
 

@@ -434,3 +434,84 @@ def test_wire_copies_count_once_in_training() -> None:
 
     items = [item("a", story), item("b", story + " Reuters."), item("c", other)]
     assert [it.article.id for it in drop_wire_copies(items)] == ["a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("length", "share"),
+    [
+        (0, 0.3),  # an empty text: the floor
+        (300, 0.3),  # (0.3) ** 2 = 0.09, under the floor
+        (600, 0.36),
+        (800, 0.64),
+        (1000, 1.0),
+        (5000, 1.0),  # a long article: the threshold as set
+    ],
+)
+def test_gate_threshold_falls_with_length_down_to_a_floor(length: int, share: float) -> None:
+    from tension.model._model import gate_thresholds
+
+    got = gate_thresholds(0.5, ["x" * length], 1000)
+    assert got[0] == pytest.approx(0.5 * share)
+    assert gate_thresholds(0.5, ["x" * length], 0)[0] == 0.5  # full_length 0: off
+
+
+# Own-written one-paragraph notes: a bilateral act (must be scored) or two states named in a
+# story that is not about their relation (sport, history, domestic news: must be turned away).
+SHORT_NOTES = [
+    ("expel", "Niger expels French envoy",
+     "Niger's military government ordered the French ambassador to leave the country within "
+     "48 hours on Friday, accusing Paris of interfering in its affairs.", False),
+    ("shoot", "Turkish jets shoot down Russian bomber",
+     "Turkish F-16s shot down a Russian warplane near the Syrian border on Tuesday. Russia's "
+     "defence ministry said the jet had not entered Turkish airspace.", False),
+    ("tariff", "China lifts tariffs on Australian wine",
+     "China said on Friday it would lift the tariffs it imposed on Australian wine three years "
+     "ago, the latest sign of a thaw between Beijing and Canberra.", False),
+    ("talks", "India and Bangladesh hold border talks",
+     "Indian and Bangladeshi border guard chiefs met in Dhaka on Monday and agreed to step up "
+     "joint patrols along the frontier, officials from both countries said.", False),
+    ("sport", "Brazil beat Argentina in Rio",
+     "Brazil beat Argentina 1-0 at the Maracana on Thursday night in a World Cup qualifier, "
+     "their forward scoring from a corner in the 70th minute.", True),
+    ("history", "The war of 1962",
+     "In the autumn of 1962 China and India fought a short border war in the Himalayas. "
+     "Historians still disagree about who fired first, sixty years later.", True),
+    ("domestic", "Mexico raises minimum wage",
+     "Mexico's president announced a 20 percent rise in the minimum wage on Monday. Wages in "
+     "the United States have risen more slowly, economists noted.", True),
+]
+
+
+@pytest.fixture(scope="module")
+def short_gate_model() -> tension.TensionModel:
+    """The seed model with a strict gate (0.6): long articles below it are turned away."""
+    params = ModelParams(calibration="none", text_min_df=1, relevance_threshold=0.6)
+    return train(CORPUS, params, version="short-gate")
+
+
+@pytest.mark.parametrize(("article_id", "title", "text", "gated"), SHORT_NOTES)
+def test_short_notes_of_a_bilateral_act_pass_the_gate_and_others_do_not(
+    short_gate_model: tension.TensionModel, article_id: str, title: str, text: str, gated: bool
+) -> None:
+    art = Article(id=article_id, title=title, text=text, raw_text=text)
+    rows = pd.DataFrame(dyad_rows(analyse(art))[:1])
+    assert len(rows), "every note names two states"  # so the gate, not the ranking, decides
+    assert bool(short_gate_model.gated(rows)[0]) is gated
+    out = short_gate_model.score([art])
+    assert (out.iloc[0]["reason"] == "not_bilateral") is gated
+
+
+def test_a_card_without_full_length_gates_every_length_alike(
+    short_gate_model: tension.TensionModel,
+) -> None:
+    params = {k: v for k, v in short_gate_model.card["params"].items()
+              if k != "relevance_full_length"}
+    old = tension.TensionModel(short_gate_model.pipeline, {**short_gate_model.card,
+                               "params": params}, short_gate_model.relevance)
+    assert old.params.relevance_full_length == 0
+    assert short_gate_model.params.relevance_full_length == 1000
+    # the tariff note scores under the long-article threshold: only its length lets it pass
+    _, title, text, _ = SHORT_NOTES[2]
+    rows = pd.DataFrame(dyad_rows(analyse(Article(id="t", title=title, text=text,
+                                                  raw_text=text)))[:1])
+    assert old.gated(rows)[0] and not short_gate_model.gated(rows)[0]

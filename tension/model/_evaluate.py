@@ -49,6 +49,7 @@ from tension.model._model import (
     drop_wire_copies,
     firmly_linked_rows,
     fit_relevance,
+    gate_thresholds,
     relevance_rows,
 )
 from tension.model._rescore import FoldRescorer, has_signal_labels
@@ -356,10 +357,18 @@ def cross_validate(
     def figures(gated: set[int]) -> dict[str, float]:
         return _rank1_figures(rank1, gated, idx, y, gold_key, neg)
 
+    # each rank-1 row's share of the threshold (1 from relevance_full_length characters on)
+    scale = dict(zip(
+        (int(i) for i in rel_idx),
+        gate_thresholds(1.0, rel_rows["text"] if len(rel_rows) else [],
+                        params.relevance_full_length),
+        strict=True,
+    ))
+
     def gated_at(t: float, among: Any = None) -> set[int]:
         return {
             i for i, v in p_bil.items()
-            if v < t and i not in linked and (among is None or i in among)
+            if v < t * scale[i] and i not in linked and (among is None or i in among)
         }
 
     m |= figures(gated_at(params.relevance_threshold))
@@ -372,7 +381,9 @@ def cross_validate(
         if len(set(truth)) == 2:
             m["relevance_auc"] = float(roc_auc_score(truth, [p_bil[i] for i in keys]))
         gold = {int(i) for i in idx}
-        p_eff = {i: (1.0 if i in linked else v) for i, v in p_bil.items()}
+        # P(bilateral) over the row's share of the threshold: compared with a threshold as is
+        p_eff = {i: (1.0 if i in linked or scale[i] <= 0 else v / scale[i])
+                 for i, v in p_bil.items()}
         best = _tune_threshold(p_eff, rank1, gold, neg, set(range(len(items))))
         m["relevance_threshold_cv"] = best
         m |= {f"{k}_cv": v for k, v in figures(gated_at(best)).items()}

@@ -1,3 +1,3 @@
 """The package version, at the bottom of the layers so that any layer may name it."""
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"

@@ -689,6 +689,9 @@ def _as_records(X: Any) -> Sequence[dict[str, Any]]:
 
 _TOKEN_RE: dict[tuple[str, bool], Any] = {}  # (token_pattern, lowercase) -> compiled findall
 _DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # TfidfVectorizer's token_pattern
+# sklearn's default and r"\w\w+" both find every whole run of two or more word characters (and
+# nothing else); the second at half the cost
+_WORD_TOKENS = re.compile(r"\w\w+")
 
 
 def _fast_text_ok(vec: Any) -> bool:
@@ -708,15 +711,11 @@ def _fast_text_ok(vec: Any) -> bool:
 
 def _tokens(doc: str, vec: Any) -> list[str]:
     """The tokens sklearn's word analyzer finds in ``doc`` (before n-grams)."""
-    import re
-
     key = (vec.token_pattern, bool(vec.lowercase))
     findall = _TOKEN_RE.get(key)
     if findall is None:
-        # sklearn's default r"(?u)\b\w\w+\b" and r"\w\w+" both find every whole run of two or
-        # more word characters (and nothing else); the second at half the cost
-        pat = r"\w\w+" if vec.token_pattern == _DEFAULT_TOKENS else vec.token_pattern
-        findall = _TOKEN_RE[key] = re.compile(pat).findall
+        findall = _TOKEN_RE[key] = (_WORD_TOKENS if vec.token_pattern == _DEFAULT_TOKENS
+                                    else re.compile(vec.token_pattern)).findall
     tokens: list[str] = findall(doc.lower() if vec.lowercase else doc)
     return tokens
 
@@ -803,12 +802,6 @@ class _TokenIds:
             g.count(" ") < hi and "" not in g.split(" ") for g in vocab
         )
 
-    def codes(self, tokens: list[str]) -> np.ndarray:
-        ids = np.fromiter(
-            map(self.tok.get, tokens, itertools.repeat(-1)), dtype=np.int64, count=len(tokens)
-        )
-        return self.codes_of_ids(ids)
-
     def text_codes(self, text: str) -> np.ndarray:
         """``codes`` of the tokens of ``text`` (as analysed: lowercased where the vectorizer
         lowercases) under sklearn's default token pattern, found and looked up in one pass
@@ -831,9 +824,6 @@ class _TokenIds:
             hit = self.bi_keys[pos] == keys
             parts.append(self.bi_codes[pos[hit]])
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
-
-
-_WORD_TOKENS = re.compile(r"\w\w+")  # = the default token pattern (see _tokens)
 
 
 def _token_ids_py(text: str, tok: dict[str, int]) -> np.ndarray:

@@ -345,6 +345,36 @@ def test_fire_between_two_sides_is_their_pair(sentence, pair, never):
         assert never not in got, got
 
 
+# the wounded of one side "in firing between X and Y" were hit by the other of the two: the
+# fire and the casualties run from it to them (source, target); None: no force or casualty
+# event may have a source and a target of the given pair
+VICTIMS_OF_FIRE_BETWEEN = [
+    ("Three Armenian conscripts were wounded in firing between Azerbaijani and Armenian "
+     "troops on Monday.", ("AZE", "ARM"), None),
+    ("A Thai ranger was killed in an exchange of fire between Thai and Cambodian soldiers.",
+     ("KHM", "THA"), None),
+    ("Two Kyrgyz herders were injured in shelling between the Tajik and Kyrgyz forces.",
+     ("TJK", "KGZ"), None),
+    # the victims are of neither side: no side of theirs is made up
+    ("Two Afghan traders were hurt in firing between Iranian and Turkmen guards.", None,
+     {"IRN", "AFG"}),
+    # no "between": the wounded are the target and nobody is named as firing
+    ("Three Armenian conscripts were wounded in firing near the village on Monday.", None,
+     {"AZE", "ARM"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "want", "never"), VICTIMS_OF_FIRE_BETWEEN)
+def test_victims_of_fire_between_two_sides_are_hit_by_the_other(sentence, want, never):
+    events = [e for e in _events(sentence) if e.signal in _FORCE | {"casualties"}]
+    got = {(e.signal, e.source, e.target) for e in events}
+    if want is not None:
+        assert ("casualties", *want) in got, got
+        assert any(e.signal in _FORCE and (e.source, e.target) == want for e in events), got
+    if never is not None:
+        assert not [e for e in events if {e.source, e.target} == never], got
+
+
 # the passive-subject rule ("X and Y were accused of ...": X and Y undergo the act) must not
 # take a progressive ("is sending") or a relative clause's passive for the main clause's
 @pytest.mark.parametrize(("sentence", "signal", "source", "target"), [

@@ -756,6 +756,22 @@ def _cause_subject(low: str, sent: _Sent, hit: _Hit, after: list[Mention]) -> Me
     return None
 
 
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$")
+
+
+def _fought_between(low: str, after: list[Mention], victim: str) -> str | None:
+    """The other side of fire "between X and Y" named after a casualty cue whose victims are
+    of ``victim``, one of the two ("Y soldiers were wounded in firing between X and Y troops":
+    X); None when the fire is not between the victims' side and one other."""
+    for k, m in enumerate(after):
+        if _BETWEEN.search(low, max(0, m.clean_start - 13), m.clean_start):
+            two = _chain(low, after, k, 1)
+            if len(two) == 2 and victim in (two[0].code, two[1].code):
+                return two[1].code if two[0].code == victim else two[0].code
+            return None
+    return None
+
+
 def _victims(low: str, sent: _Sent, hit: _Hit) -> bool:
     """Does the casualty cue ``hit`` tell who suffered ("were killed", "soldiers killed in the
     shelling"): the mention before it is the target?"""
@@ -976,8 +992,9 @@ def _acts(
                 for t in _between(sent, cand.clean_end, hit.start)) and not any(
                 t.name in _FORCE for t in _between(sent, cand.clean_end, hit.start)):
             # "US servicemen were killed outside Basra", "a soldier was wounded in firing
-            # across the line": the dead and wounded are the target, of the fire too
-            return None, cand.code, location, more, co
+            # across the line": the dead and wounded are the target, of the fire too; the
+            # fire "between X and Y" they fell in names who fired at them, the other of the two
+            return _fought_between(low, after, cand.code), cand.code, location, more, co
         if passive and not _mutual(hit) and cand.role == "subject" and not _RELATIVE.search(
                 low, cand.clean_end, hit.start):
             # "Mali, Niger and Chad were accused of arming the rebels": the subjects of a

@@ -327,6 +327,41 @@ def test_partners_are_not_a_pair(sentence, signals, want, never):
     assert not (never & got), [(e.signal, e.source, e.target) for e in events]
 
 
+# More partners: "a joint/combined X-Y" act is one side's (but "joint X-Y talks" are the pair);
+# "an appeal by X and Y" after a mutual act's noun names the appeal's agents, not the two sides
+# of the act (but "signed by X and Y" does); a city named as a conference's venue is no side
+PARTNERS_MORE = [
+    ("Joint Saudi-Emirati airstrikes hit Yemen on Friday.", _FORCE,
+     {("SAU", "YEM"), ("ARE", "YEM")}, {("SAU", "ARE")}),
+    ("A combined Egyptian-Syrian offensive struck Israel at dawn.", _FORCE,
+     {("EGY", "ISR"), ("SYR", "ISR")}, {("EGY", "SYR")}),
+    ("A joint French-British appeal urged restraint on Greece and Turkey.",
+     {"call_for_restraint"}, {("GRC", "TUR")}, {("FRA", "GBR"), ("FRA", "GRC")}),
+    ("Joint Indian-Pakistani talks opened in Delhi.", {"talks"}, {("IND", "PAK")}, set()),
+    ("The Egyptian-Syrian talks ended without a deal.", {"talks"}, {("EGY", "SYR")}, set()),
+    ("The talks, as well as an appeal by Norway and Sweden to the UN, failed to end the "
+     "crisis.", {"talks"}, set(), {("NOR", "SWE")}),
+    ("A peace treaty was finally signed in Moscow by Armenia and Azerbaijan.", {"agreement"},
+     {("ARM", "AZE")}, set()),
+    ("Kenya, Uganda and Tanzania attempted mediation at the Nairobi Conference in May.",
+     {"talks"}, set(), {("TZA", "KEN"), ("UGA", "KEN"), ("KEN", "TZA")}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "signals", "want", "never"), PARTNERS_MORE)
+def test_joint_acts_and_nominal_agents_are_partners(sentence, signals, want, never):
+    test_partners_are_not_a_pair(sentence, signals, want, never)
+
+
+def test_mediators_named_by_office_with_name_particles_are_one_list():
+    ev = [e for e in _events(
+        "President Ould Daddah of Mauritania, along with Foreign Minister Saud al Faisal bin "
+        "Abdulaziz of Saudi Arabia and President Bongo of Gabon, succeeded in mediating the "
+        "dispute.") if e.signal == "mediation_offer"]
+    assert ev and set(ev[0].third_parties) == {"MRT", "SAU", "GAB"}, ev
+    assert (ev[0].source, ev[0].target) == (None, None)
+
+
 # fire "between X and Y" is theirs, whichever fires first; fire "at X and Y" has partners for
 # targets
 @pytest.mark.parametrize(("sentence", "pair", "never"), [

@@ -489,6 +489,12 @@ _COORD_GAPS = frozenset({"and", ",", "&", ", and", "and the", ", and the", ", th
                          # "France and West Germany", "Laos and South Vietnam"
                          "and west", "and east", "and north", "and south", ", west", ", east",
                          ", north", ", south"})
+# "these talks, as well as an appeal by X and Y": X and Y are the agents of another noun named
+# after the trigger (partners in it), not the two sides of a mutual act ("signed by X and Y")
+_NOUN_AGENT = re.compile(
+    r"\b(?:a|an|the|its|their)\s+(?:[a-z-]+\s+){0,2}?(?!(?:made|held|led|set|struck|brought|"
+    r"sought|fought|put|kept|met|built|won|begun|run|hit|shot|agreed)\s)[a-z]+(?<!ed)(?<!en)"
+    r"(?<!wn)\s+by\s+(?:both\s+)?(?:the\s+)?$")
 # what may stand between a trigger and "by X" when X is the trigger's own agent: nothing ("struck
 # by"), a particle ("shot at by") or the trigger's of-phrase ("violation of its airspace by")
 _AGENT_LEADS = frozenset({"by", "of", "at", "on", "upon", "down", "out", "back", "up", "off",
@@ -584,6 +590,17 @@ def _coordinated(low: str, a: Mention, b: Mention) -> bool:
         gap == "-" and _UNITS_AFTER.match(low, b.clean_end) is not None)
 
 
+_JOINT = re.compile(r"\b(?:joint|combined)\s+$")
+
+
+def _joint(low: str, a: Mention, b: Mention, hit: _Hit) -> bool:
+    """Are ``a`` and ``b`` "a joint X-Y" or "combined X-Y" modifier of the act ``hit`` right
+    after them ("a joint US-UK strike", "a combined U.S.-Taiwan invasion"): one side? (Not
+    when the phrase names something else: "a joint Soviet-Iranian company".)"""
+    return low[a.clean_end:b.clean_start] == "-" and 0 <= hit.start - b.clean_end <= 25 and \
+        _JOINT.search(low, max(0, a.clean_start - 10), a.clean_start) is not None
+
+
 def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
     """``ms[k]`` and the mentions coordinated with it ("the UK and US", "Egypt, Syria and
     Jordan"), walking back (step -1) or on (step 1); in text order, one per code."""
@@ -609,13 +626,17 @@ def _chain(low: str, ms: list[Mention], k: int, step: int) -> list[Mention]:
 def _listed_by_office(gap: str) -> bool:
     """Is ``gap`` (the original text between two mentions) a list's next item named by office
     (", President", " of", ", the Crown Prince of", " and President Ben Bella of"): every word
-    capitalised or a connective?"""
+    capitalised, a connective or a particle of a name ("Shaikh Sabah al Ahmad")?"""
     words = gap.replace(",", " ").split()
-    return bool(words) and len(words) <= 7 and all(
+    caps = sum(w[:1].isupper() for w in words)
+    return bool(words) and caps <= 7 and len(words) <= 12 and all(
         w[:1].isupper() or w in _LIST_JOINS for w in words)
 
 
-_LIST_JOINS = frozenset({"of", "the", "and", "along", "with", "together", "as", "well", "or"})
+_LIST_JOINS = frozenset({"of", "the", "and", "along", "with", "together", "as", "well", "or",
+                         # lower-case particles of personal names
+                         "al", "el", "bin", "ibn", "bint", "abu", "de", "da", "di", "du", "van",
+                         "von", "der", "den", "la", "le", "y"})
 
 
 def _office_list(text: str, low: str, ms: list[Mention], k: int) -> list[Mention]:
@@ -1014,8 +1035,15 @@ def _acts(
             return owner, targets[0].code, location, more, co
         ci = len(before) - 1 if cand is before[-1] else before.index(cand)
         subjects = _chain(low, before, ci, -1) if ci > 0 else [cand]
+        joint = False
+        if len(subjects) == 1 and ci > 0 and _joint(low, before[ci - 1], cand, hit) and not (
+                _mutual(hit) and low[cand.clean_end:hit.start].isspace()):
+            # a "joint X-Y" strike or appeal (for a truce) is one side's ("joint X-Y talks"
+            # are their pair)
+            subjects, joint = [before[ci - 1], cand], True
         if len(subjects) >= 2:
-            if len(subjects) == 2 and not allied and (sig == "armed_clash" or not _has_object(
+            if len(subjects) == 2 and not allied and not joint and (
+                    sig == "armed_clash" or not _has_object(
                     after, skip, subjects, location, sig) and (
                     _mutual(hit) or _reciprocal(low, cs, ce)
                     or sig == "military_strike" and _fire_at_each_other(
@@ -1082,7 +1110,7 @@ def _acts(
                 if source is None and len(objs) == 2 and (_mutual(hit) or sig in _FORCE and (
                         gap.strip().startswith("between")
                         or gap.rstrip().endswith("between"))) and not gap.rstrip().endswith(
-                            ("with", "with the")) \
+                            ("with", "with the")) and not _NOUN_AGENT.search(gap) \
                         and not any(h.name in _THIRD_PARTY
                                     and 0 <= h.start - objs[1].clean_end <= 1
                                     for h in sent.triggers):
@@ -1101,7 +1129,9 @@ def _acts(
     if target is None and source is not None and not co:
         # (coordinated partners: a state before them is no object of theirs either)
         for m in reversed(before):
-            if m.code != source and m.kind == "state":
+            if m.code != source and m.kind == "state" and not (
+                    sig in _VENUE and _mutual(hit) and m.role == "location"):
+                # ("the Colombo Conference", "talks held in Geneva": a venue)
                 target = m.code
                 break
     # Nominalised envoy moves: "the recall of Pakistan's ambassador" -> Pakistan recalls.
@@ -1157,6 +1187,8 @@ def _third_parties(
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
         chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []
+        if len(chain) == 1 and _joint(low, before[-2], before[-1], hit):
+            chain = before[-2:]  # "a joint US-Soviet appeal": the two call together
         if len(chain) == 2 and _EXERCISE.search(low, chain[-1].clean_end, hit.start) and all(
                 m.kind == "state" for m in chain):
             # "hoped that India and Pakistan would exercise restraint": the two asked to hold

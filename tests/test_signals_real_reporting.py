@@ -784,6 +784,13 @@ RESTRAINT = [
      {"NOR"}),
     ("The UN urged Iran and Iraq to exercise restraint.", {"IRN", "IRQ"}, set()),
     ("Kenya and Tanzania offered to mediate.", None, {"KEN", "TZA"}),
+    # a calling verb's addressee is asked, its subject calls (not the pair of the two named)
+    ("Japan urged China to exercise restraint.", {"CHN"}, {"JPN"}),
+    ("Kenya appealed to Uganda to show restraint.", {"UGA"}, {"KEN"}),
+    # "X appealed to Y to restrain Z": the call is about Z's acts on X; Y is asked to hold Z
+    # back (the third party)
+    ("Pakistan appealed to the United States to restrain India.", {"IND", "PAK"}, {"USA"}),
+    ("Washington appealed to Moscow to rein in Damascus.", {"SYR", "USA"}, {"RUS"}),
 ]
 
 

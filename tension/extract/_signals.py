@@ -20,8 +20,10 @@ in firing"), and the subject of the fire that caused them is the source ("were k
 shelled"). Allies ("fought alongside X", "supported by X") are partners, never objects;
 aid, support and assurances asked "from X" (or "X's aid") come from X to the asker; a
 one-sided withdrawal "from X" faces X; the state "a crisis for" which the acts trigger is what
-they fall on. A sentence borrows the article's pair only when it names no actor at all (or says
-"the two countries" & co.).
+they fall on. A call's addressee ("X urged Y to ...") is the one asked, X the caller; in "X
+appealed to Y to restrain Z" the call is about Z's acts on X (pair Z-X, Y the third party).
+A sentence borrows the article's pair only when it names no actor at all (or says "the two
+countries" & co.).
 
 Time (``_background_reason``, stored in ``Event.time``): anniversaries, memorials and explainers;
 explicit dates more than _STALE_DAYS before the article's date; "last year", "years ago" & co.;
@@ -1151,6 +1153,21 @@ def _acts(
     return source, target, location, more, co
 
 
+# "urged |Y", "appealed to |Y", "urged the |Y": the addressee right after a calling verb
+_ASKED = frozenset({"", "to", "to the", "the", "on", "on the", "upon", "upon the"})
+# "Y| to restrain |Z": the one Y is asked to hold back
+_RESTRAIN = re.compile(r"\s+to\s+(?:restrain|rein\s+in|hold\s+back|curb|control|stop|"
+                       r"pressure|press|persuade)\s+(?:the\s+)?")
+
+
+def _addressee(low: str, own: list[Mention], hit: _Hit) -> Mention | None:
+    """The state or organisation a calling verb addresses ("urged Y", "appealed to the Y")."""
+    for m in own:
+        if m.clean_start >= hit.end:
+            return m if low[hit.end:m.clean_start].strip() in _ASKED else None
+    return None
+
+
 # the act a party does when it holds back: "X and Y would exercise restraint"
 _EXERCISE = re.compile(r"\b(?:exercis|show|display|practi[cs]|maintain|keep)\w*\s+(?:\w+\s+)?$")
 
@@ -1184,6 +1201,23 @@ def _third_parties(
                 break
     between = tail.find("between ")
     addressed: list[Mention] = []
+    if not callers and hit.phrase.startswith(("urge", "appeal")):
+        asked = _addressee(low, own, hit)
+        if asked is not None:
+            k = own.index(asked)
+            caller = next((m for m in reversed(own[:own.index(asked)]) if m.clean_end <= hit.start
+                           and hit.start - m.clean_end <= 20), None)
+            ruled = next((m for m in own[k + 1:] if m.kind == "state"
+                          and _RESTRAIN.fullmatch(low, asked.clean_end, m.clean_start)), None)
+            if caller is not None and ruled is not None and ruled.code not in (
+                    caller.code, asked.code):
+                # "X appealed to Y to restrain Z": the call is about Z's acts on X (the dyad
+                # Z-X); Y, asked to hold Z back, is the third party
+                return (asked.code,), ruled.code, caller.code
+            if caller is not None:
+                # "X urged Y (and W) to ...": X calls, the one(s) urged are addressed
+                callers = _office_list(text, low, own, own.index(caller))
+                addressed = [m for m in _chain(low, own, k, 1) if m.kind == "state"]
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
         chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []

@@ -784,14 +784,30 @@ RESTRAINT = [
      {"NOR"}),
     ("The UN urged Iran and Iraq to exercise restraint.", {"IRN", "IRQ"}, set()),
     ("Kenya and Tanzania offered to mediate.", None, {"KEN", "TZA"}),
-    # a calling verb's addressee is asked, its subject calls (not the pair of the two named)
-    ("Japan urged China to exercise restraint.", {"CHN"}, {"JPN"}),
-    ("Kenya appealed to Uganda to show restraint.", {"UGA"}, {"KEN"}),
-    # "X appealed to Y to restrain Z": the call is about Z's acts on X; Y is asked to hold Z
-    # back (the third party)
-    ("Pakistan appealed to the United States to restrain India.", {"IND", "PAK"}, {"USA"}),
-    ("Washington appealed to Moscow to rein in Damascus.", {"SYR", "USA"}, {"RUS"}),
 ]
+
+
+# A call toward one addressee targets it ("X urged Y to ...": X->Y, as CAMEO codes an appeal);
+# "X appealed to Y to restrain Z" is about Z (X->Z), Y the third party asked to hold Z back.
+# sentence, (source, target), third parties
+ADDRESSED = [
+    ("Japan urged China to exercise restraint.", ("JPN", "CHN"), set()),
+    ("Kenya appealed to Uganda to show restraint.", ("KEN", "UGA"), set()),
+    ("Pakistan appealed to the United States to restrain India.", ("PAK", "IND"), {"USA"}),
+    ("Washington appealed to Moscow to rein in Damascus.", ("USA", "SYR"), {"RUS"}),
+    # asked to press a third state on something else: still a call to the addressee
+    ("Iran urged Germany to persuade Washington to drop the tariffs.", ("IRN", "DEU"), set()),
+    # two addressees are the pair, the subject the caller (unchanged)
+    ("Japan urged China and Vietnam to exercise restraint.", ("CHN", "VNM"), {"JPN"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "pair", "third"), ADDRESSED)
+def test_a_call_targets_its_addressee(sentence, pair, third):
+    ev = [e for e in _events(sentence) if e.signal == "call_for_restraint"]
+    assert ev and (ev[0].source, ev[0].target) == pair, [
+        (e.source, e.target, e.third_parties) for e in ev]
+    assert set(ev[0].third_parties) == third, ev[0].third_parties
 
 
 @pytest.mark.parametrize(("sentence", "pair", "callers"), RESTRAINT)

@@ -20,8 +20,8 @@ in firing"), and the subject of the fire that caused them is the source ("were k
 shelled"). Allies ("fought alongside X", "supported by X") are partners, never objects;
 aid, support and assurances asked "from X" (or "X's aid") come from X to the asker; a
 one-sided withdrawal "from X" faces X; the state "a crisis for" which the acts trigger is what
-they fall on. A call's addressee ("X urged Y to ...") is the one asked, X the caller; in "X
-appealed to Y to restrain Z" the call is about Z's acts on X (pair Z-X, Y the third party).
+they fall on. A call's one addressee is its target ("X urged Y to ...": X->Y); in "X appealed
+to Y to restrain Z" the call is about Z (X->Z, Y the third party asked to hold Z back).
 A sentence borrows the article's pair only when it names no actor at all (or says "the two
 countries" & co.).
 
@@ -1156,8 +1156,7 @@ def _acts(
 # "urged |Y", "appealed to |Y", "urged the |Y": the addressee right after a calling verb
 _ASKED = frozenset({"", "to", "to the", "the", "on", "on the", "upon", "upon the"})
 # "Y| to restrain |Z": the one Y is asked to hold back
-_RESTRAIN = re.compile(r"\s+to\s+(?:restrain|rein\s+in|hold\s+back|curb|control|stop|"
-                       r"pressure|press|persuade)\s+(?:the\s+)?")
+_RESTRAIN = re.compile(r"\s+to\s+(?:restrain|rein\s+in|hold\s+back|curb)\s+(?:the\s+)?")
 
 
 def _addressee(low: str, own: list[Mention], hit: _Hit) -> Mention | None:
@@ -1205,19 +1204,24 @@ def _third_parties(
         asked = _addressee(low, own, hit)
         if asked is not None:
             k = own.index(asked)
-            caller = next((m for m in reversed(own[:own.index(asked)]) if m.clean_end <= hit.start
+            caller = next((m for m in reversed(own[:k]) if m.clean_end <= hit.start
                            and hit.start - m.clean_end <= 20), None)
             ruled = next((m for m in own[k + 1:] if m.kind == "state"
                           and _RESTRAIN.fullmatch(low, asked.clean_end, m.clean_start)), None)
             if caller is not None and ruled is not None and ruled.code not in (
                     caller.code, asked.code):
-                # "X appealed to Y to restrain Z": the call is about Z's acts on X (the dyad
-                # Z-X); Y, asked to hold Z back, is the third party
-                return (asked.code,), ruled.code, caller.code
+                # "X appealed to Y to restrain Z": the call is about Z, X -> Z; Y, asked to
+                # hold Z back, is the third party
+                return (asked.code,), caller.code, ruled.code
+            chain = [m for m in _chain(low, own, k, 1) if m.kind == "state"]
+            if caller is not None and len(chain) == 1 and chain[0].code != caller.code and (
+                    caller.kind == "state"):
+                # "X urged Y to ...": X -> Y, the addressee is the target (as CAMEO codes an
+                # appeal); two addressees ("urged Y and W to ...") are the pair, X the caller
+                return (), caller.code, chain[0].code
             if caller is not None:
-                # "X urged Y (and W) to ...": X calls, the one(s) urged are addressed
                 callers = _office_list(text, low, own, own.index(caller))
-                addressed = [m for m in _chain(low, own, k, 1) if m.kind == "state"]
+                addressed = chain
     if not callers:
         before = [m for m in own if m.clean_end <= hit.start]
         chain = _office_list(text, low, before, len(before) - 1) if len(before) >= 2 else []

@@ -908,3 +908,28 @@ def test_more_words_for_the_pair(anaphor):
             "clashed near the river.")
     later = {(e.source, e.target) for e in _events(text) if e.sentence_index == 1}
     assert later & {("PER", "ECU"), ("ECU", "PER")}, later
+
+
+# go-betweens named in one sentence are not the pair a later sentence that names nobody
+# borrows; a pair the call addresses still is. text, pair that must not be borrowed (None: -),
+# pair that must be there in the last sentence (None: -)
+BROKERS_NOT_BORROWED = [
+    ("President Sall of Senegal, along with President Ouattara of Ivory Coast, succeeded in "
+     "mediating the dispute. The mediators then travelled to both capitals.", {"SEN", "CIV"},
+     None),
+    ("Norway and Iceland mediated the quarrel. The two countries later held talks in Oslo.",
+     {"NOR", "ISL"}, None),
+    ("The UN urged Eritrea and Djibouti to exercise restraint. The two countries later held "
+     "talks in Doha.", None, {"ERI", "DJI"}),
+]
+
+
+@pytest.mark.parametrize(("text", "never", "want"), BROKERS_NOT_BORROWED)
+def test_go_betweens_are_not_the_pair_later_sentences_borrow(text, never, want):
+    events = _events(text)
+    last = max(e.sentence_index for e in events)
+    pairs = [{e.source, e.target} for e in events if e.sentence_index == last]
+    if never is not None:
+        assert never not in pairs, pairs
+    if want is not None:
+        assert want in pairs, pairs

@@ -1835,11 +1835,15 @@ def _fill_from_pair(
 def _update_pair(
     pair: tuple[str, str] | None, ms: list[Mention], events: Sequence[Event] = ()
 ) -> tuple[str, str] | None:
+    # go-betweens ("X, Y and Z mediated ... The mediators visited both countries") are never
+    # the pair, not as the count pair nor as the sides of another event of their sentence
+    brokers = {c for e in events if e.signal in _THIRD_PARTY for c in e.third_parties}
     for e in events:
-        if e.source and e.target and e.source != e.target and e.signal not in _THIRD_PARTY:
+        if e.source and e.target and e.source != e.target and e.signal not in _THIRD_PARTY \
+                and not (e.source in brokers and e.target in brokers):
             return (e.source, e.target)
     if any(e.signal in _THIRD_PARTY for e in events):
-        return pair
+        return None if pair is not None and (pair[0] in brokers or pair[1] in brokers) else pair
     codes = list(dict.fromkeys(m.code for m in ms if m.kind == "state"))
     if len(codes) == 2 and not events:
         return (codes[0], codes[1])

@@ -182,6 +182,62 @@ def test_seed_bystander_pairs_score_below_the_main_pair(seed_path: object) -> No
     assert china["escalation_score"].iloc[0] < top["escalation_score"] - 30
 
 
+def _labelled(text: str, dyad: tuple[str, str], level: int) -> object:
+    from tension.model._model import LabelledArticle
+
+    return LabelledArticle(Article(id="by", text=text), dyad, level, "ep")
+
+
+def test_bystander_rows_are_the_other_scored_pairs_no_event_links() -> None:
+    from tension.model._model import bystander_rows
+
+    text = ("Iran fired missiles at targets in Pakistan on Tuesday. "
+            "China and Iran both said they were watching closely. "
+            "Pakistan recalled its ambassador from Iran.")
+    item = _labelled(text, ("IRN", "PAK"), 4)
+    an = analyse(item.article)  # type: ignore[attr-defined]
+    rows, index = bystander_rows([item], [an])  # type: ignore[list-item]
+    pairs = set(rows["dyad"]) if len(rows) else set()
+    assert "IRN-PAK" not in pairs  # the gold pair never
+    assert "CHN-IRN" in pairs  # named together, no act between them
+    assert set(index.tolist()) == {0}
+    # an unlabelled article (a hard negative) gives none
+    neg = _labelled(text, ("IRN", "PAK"), 4)
+    object.__setattr__(neg, "dyad", None)
+    assert len(bystander_rows([neg], [an])[0]) == 0  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("weight", [0.2, 1.0])
+def test_bystanders_weigh_their_share_and_leave_gold_rows_balanced(weight: float) -> None:
+    """With bystanders the classes are balanced over the gold rows alone (explicit class
+    weights, so the added rows do not dilute the gold rows of their level) and each bystander
+    row weighs ``weight`` against a gold row's 1."""
+    from tension.model._model import fit_level
+
+    rng = np.random.default_rng(0)
+    gold = pd.DataFrame([
+        {"actor_a": "A", "actor_b": "B", "rank": 1, "salience": 1.0, "n_cooccur": 1,
+         "in_title": False, "in_lead": True, "events": [], "title_events": [],
+         "text": f"word{rng.integers(5)} strike" if lvl == 4 else "talks word"}
+        for lvl in (4, 4, 4, 1, 1, 0)
+    ])
+    y = np.array([4, 4, 4, 1, 1, 0])
+    by = gold.iloc[:2].assign(rank=3, salience=0.1)
+    params = ModelParams(calibration="none", text_min_df=1, bystander_level=1,
+                         bystander_weight=weight)
+    pipe = fit_level(gold, y, params, by)
+    clf = pipe.named_steps["classifier"]
+    # balanced over the six gold rows: n / (classes * count)
+    assert clf.class_weight == pytest.approx({0: 2.0, 1: 1.0, 4: 2 / 3})
+    assert list(clf.classes_) == [0, 1, 4]
+    # no bystander level: the gold rows alone, "balanced" as before 0.8.0
+    plain = fit_level(gold, y, ModelParams(calibration="none", text_min_df=1), by)
+    assert plain.named_steps["classifier"].class_weight == "balanced"
+    # the bystanders pull their pair towards their level
+    p1 = pipe.predict_proba(by)[:, 1]
+    assert (p1 > plain.predict_proba(by)[:, 1]).all()
+
+
 # --------------------------------------------------------------------------- model
 
 

@@ -45,9 +45,10 @@ from tension.model._model import (
     LabelledArticle,
     ModelParams,
     TensionModel,
-    build_pipeline,
+    bystander_rows,
     drop_wire_copies,
     firmly_linked_rows,
+    fit_level,
     fit_relevance,
     gate_thresholds,
     relevance_rows,
@@ -305,6 +306,10 @@ def cross_validate(
     idx_arr = np.asarray(idx)
     fold_of = np.zeros(len(items), dtype=int)
     rel_rows, rel_y, rel_idx = relevance_rows(items, analyses)
+    # the other scored pairs that no event links: trained on when the params say so, and
+    # scored out of fold either way (how often does a bystander get a coercive level?)
+    by_rows, by_idx = bystander_rows(items, analyses)
+    by_proba = np.zeros((len(by_idx), 5))
     p_bil: dict[int, float] = {}  # out-of-fold P(bilateral) per item with a rank-1 row
     # items whose rank-1 pair a confident force/coercion event links: never gated
     linked: set[int] = set()
@@ -336,8 +341,12 @@ def cross_validate(
         te_items = [int(i) for i in te_items]
         if len(set(y[tr])) < 2:
             continue
-        pipe = build_pipeline(params).fit(gold_rows.iloc[tr], y[tr])
+        by_tr, by_te = np.isin(by_idx, tr_items), np.isin(by_idx, te_items)
+        pipe = fit_level(gold_rows.iloc[tr], y[tr], params,
+                         by_rows[by_tr] if by_tr.any() else None)
         model = TensionModel(pipe, {"params": params.to_dict(), "version": f"cv-fold-{k}"})
+        if by_te.any():
+            by_proba[by_te] = model.predict_proba(by_rows[by_te])
         if len(te):
             proba[te] = model.predict_proba(gold_rows.iloc[te])
             if baselines:
@@ -394,6 +403,11 @@ def cross_validate(
             t = _tune_threshold(p_eff, rank1, gold, neg, others)
             held |= gated_at(t, set(np.flatnonzero(fold_of == k).tolist()))
         m |= {f"{k}_cv_heldout": v for k, v in figures(held).items()}
+    if len(by_idx):
+        by_level = TensionModel(None, {"params": params.to_dict()}).level_from_proba(by_proba)
+        m["bystander_level3plus"] = float(np.mean(by_level >= 3))
+        m["bystander_score"] = float(np.mean(25 * (by_proba @ LEVELS)))
+        m["n_bystander"] = float(len(by_idx))
     m["n"] = float(len(idx))
     m["n_nodyad"] = float(len(neg))
     # hard negatives proper (episodes "neg-*"): no pair, or a rank-1 score under 25

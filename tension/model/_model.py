@@ -54,6 +54,8 @@ __all__ = [
     "save_model",
     "train",
     "labelled_rows",
+    "bystander_rows",
+    "fit_level",
     "LabelledArticle",
     "drop_wire_copies",
     "read_labelled",
@@ -118,6 +120,14 @@ class ModelParams:
     # article, see tension.model._rescore) rather than the shipped re-scorer's, which are
     # in-sample on the news it was fitted on: new articles get out-of-sample ones
     crossfit_confidences: bool = True
+    # bystanders: the level head learns only from gold pairs, nearly all ranked first, so a
+    # secondary pair (rank > 1, low salience) read like a gold pair the ranking missed and
+    # took the article's level (the seed's restraint-urging powers at level 4 against Iran).
+    # With a level here, every other scored pair of a labelled article that no event links
+    # is a training row of that level (1: co-mentioned, no act between them) weighing
+    # ``bystander_weight`` (a gold row: 1); None = gold pairs only (before 0.8.0)
+    bystander_level: int | None = None
+    bystander_weight: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -427,6 +437,55 @@ def labelled_rows(
     return pd.DataFrame(rows), np.asarray(y, dtype=int), np.asarray(groups)
 
 
+def bystander_rows(
+    items: Sequence[LabelledArticle], analyses: Sequence[Any], among: Iterable[int] | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows of the scored pairs of labelled articles (those with a gold pair; ``among``: only
+    these item indices) that are not the gold pair and that no event links: (rows, item index).
+    They are what :func:`tension.model._score.dyad_rows` scores beside the main pair."""
+    from tension.model._score import _linked, _row_dyads, dyad_row
+
+    rows: list[dict[str, Any]] = []
+    index: list[int] = []
+    for i in range(len(items)) if among is None else among:
+        item, an = items[i], analyses[i]
+        if item.dyad is None or item.level is None:
+            continue
+        for d in _row_dyads(an):
+            if (d.actor_a, d.actor_b) == item.dyad or _linked(an, d.actor_a, d.actor_b):
+                continue
+            rows.append(dyad_row(an, d.actor_a, d.actor_b, d))
+            index.append(int(i))
+    return pd.DataFrame(rows), np.asarray(index, dtype=int)
+
+
+def fit_level(
+    rows: pd.DataFrame, y: np.ndarray, params: ModelParams,
+    bystanders: pd.DataFrame | None = None,
+) -> Any:
+    """The fitted level pipeline: on the gold rows, plus ``bystanders`` at
+    ``params.bystander_level`` when both are given. With bystanders, the classes are balanced
+    over the gold rows alone (explicit class weights, so the added rows do not dilute the gold
+    rows of their level) and each bystander row weighs ``bystander_weight``. The calibrator sees
+    the same sample weights, unbalanced as before: a small bystander weight keeps it close to
+    the gold rows' frequencies."""
+    if params.bystander_level is None or bystanders is None or not len(bystanders):
+        return build_pipeline(params).fit(rows, y)
+    pipe = build_pipeline(params)
+    if params.class_weight == "balanced":
+        from sklearn.utils.class_weight import compute_class_weight
+
+        classes = np.unique(y)
+        cw = compute_class_weight("balanced", classes=classes, y=y)
+        key = ("classifier__estimator__class_weight" if params.calibration != "none"
+               else "classifier__class_weight")
+        pipe.set_params(**{key: {int(c): float(w) for c, w in zip(classes, cw, strict=True)}})
+    weights = np.concatenate([np.ones(len(y)), np.full(len(bystanders), params.bystander_weight)])
+    both = pd.concat([rows, bystanders], ignore_index=True)
+    y_all = np.concatenate([y, np.full(len(bystanders), int(params.bystander_level))])
+    return pipe.fit(both, y_all, classifier__sample_weight=weights)
+
+
 def relevance_rows(
     items: Sequence[LabelledArticle], analyses: Sequence[Any] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -523,7 +582,8 @@ def train(
     rows, y, _ = labelled_rows(items, analyses)
     if len(set(y)) < 2:
         raise ModelError("training data needs at least two different levels")
-    pipe = build_pipeline(params).fit(rows, y)
+    by_rows = bystander_rows(items, analyses)[0] if params.bystander_level is not None else None
+    pipe = fit_level(rows, y, params, by_rows)
     rel_rows, rel_y, _ = relevance_rows(items, analyses)
     relevance = fit_relevance(rel_rows, rel_y, params)
     if crossfit is not None:
@@ -541,6 +601,7 @@ def train(
         "params": params.to_dict(),
         "training_data": fingerprints,
         "n_train_rows": int(len(y)),
+        "n_bystander_rows": 0 if by_rows is None else int(len(by_rows)),
         "label_distribution": {str(k): int((y == k).sum()) for k in range(5)},
         "relevance_gate": {
             "fitted": relevance is not None,

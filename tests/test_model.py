@@ -238,6 +238,55 @@ def test_bystanders_weigh_their_share_and_leave_gold_rows_balanced(weight: float
     assert (p1 > plain.predict_proba(by)[:, 1]).all()
 
 
+def test_held_out_temperature_matches_sklearn_when_every_row_calibrates() -> None:
+    """With no added rows it is scikit-learn's temperature scaling (same folds, same
+    temperature), so switching bystanders on changes what the calibrator sees, nothing else."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+
+    from tension.model._calibrate import HeldOutTemperature
+
+    X, y = make_classification(300, 8, n_informative=5, n_classes=4, random_state=1)
+    ref = CalibratedClassifierCV(LogisticRegression(max_iter=5000), method="temperature",
+                                 cv=5, ensemble=False).fit(X, y)
+    got = HeldOutTemperature(cv=5).fit(X, y)
+    assert np.allclose(got.predict_proba(X), ref.predict_proba(X), atol=1e-5)
+    assert got.beta_ != pytest.approx(1.0, abs=1e-3)  # a temperature was fitted
+
+
+def test_held_out_temperature_fits_on_the_calibration_rows_only() -> None:
+    """Rows outside ``calibrate`` train the regression but never the temperature: added rows
+    of zero weight change nothing, while the same rows calibrating would (they are noise)."""
+    from sklearn.datasets import make_classification
+
+    from tension.model._calibrate import HeldOutTemperature
+
+    X, y = make_classification(300, 8, n_informative=5, n_classes=3, random_state=2)
+    rng = np.random.default_rng(0)
+    noise, y_noise = rng.normal(size=(200, 8)) * 3, rng.integers(0, 3, 200)
+    Xa, ya = np.vstack([X, noise]), np.concatenate([y, y_noise])
+    w = np.concatenate([np.ones(300), np.zeros(200)])
+    base = HeldOutTemperature().fit(X, y)
+    kept = HeldOutTemperature().fit(Xa, ya, sample_weight=w,
+                                    calibrate=np.arange(500) < 300)
+    assert kept.beta_ == pytest.approx(base.beta_, rel=1e-6)
+    assert np.allclose(kept.predict_proba(X), base.predict_proba(X), atol=1e-6)
+    noisy = HeldOutTemperature().fit(Xa, ya, sample_weight=w)
+    assert noisy.beta_ < 0.5 * base.beta_  # calibrating on noise flattens everything
+
+
+def test_held_out_temperature_holds_a_group_out_together() -> None:
+    from tension.model._calibrate import HeldOutTemperature
+
+    y = np.array([0, 1] * 10 + [1, 1, 1])
+    cal = np.arange(23) < 20
+    groups = np.concatenate([np.arange(20), [3, 3, 18]])
+    fold = HeldOutTemperature(cv=5)._folds(y, cal, groups)
+    assert fold[20] == fold[21] == fold[3] and fold[22] == fold[18]
+    assert sorted(np.bincount(fold[:20]).tolist()) == [4] * 5
+
+
 # --------------------------------------------------------------------------- model
 
 

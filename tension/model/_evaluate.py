@@ -343,7 +343,8 @@ def cross_validate(
             continue
         by_tr, by_te = np.isin(by_idx, tr_items), np.isin(by_idx, te_items)
         pipe = fit_level(gold_rows.iloc[tr], y[tr], params,
-                         by_rows[by_tr] if by_tr.any() else None)
+                         by_rows[by_tr] if by_tr.any() else None,
+                         row_items=idx_arr[tr], bystander_items=by_idx[by_tr])
         model = TensionModel(pipe, {"params": params.to_dict(), "version": f"cv-fold-{k}"})
         if by_te.any():
             by_proba[by_te] = model.predict_proba(by_rows[by_te])

@@ -382,6 +382,27 @@ def test_firm_acts_are_specific_current_force_between_two_states(text, firm):
         for e in force]
 
 
+@pytest.mark.parametrize(("text", "firm"), [
+    ("Russia invaded Ukraine on Thursday.", True),
+    ("Russian troops invaded Ukraine on Thursday, officials said.", True),
+    # the noun is mostly history, a crowd is no state, a dated act is past
+    ("Russia's invasion of Ukraine continued on Thursday.", False),
+    ("Protesters invaded the parliament building in Lima.", False),
+    ("In 2022 Russia invaded Ukraine.", False),
+])
+def test_an_invasion_between_two_named_states_is_firm(text, firm):
+    """"X invaded Y" keeps its rule prior as a floor, as a strike does: an invasion the
+    learned probability doubts (it is mostly history in the news) still reaches the contract."""
+    from tension.extract._sentclf import is_firm_act
+
+    art = Article(id="i", text=text, raw_text=text, date="2024-05-20")
+    ev = [e for e in extract_signals(art) if e.signal == "sovereignty_violation"]
+    assert ev, text
+    assert any(is_firm_act(e) for e in ev) is firm
+    if firm:
+        assert max(e.confidence for e in ev) >= 0.5
+
+
 def test_rescorer_sums_its_features_in_training_order():
     """score() gathers the features of a whole article at once; each probability is the one
     of the event's own feature_indices row summed term by term (bit for bit)."""

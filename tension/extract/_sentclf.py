@@ -446,6 +446,9 @@ def labelled(signal: str, gold: Iterable[str]) -> bool:
 # named states, now, it happened whatever the article's peg, so it keeps its prior as a floor.
 FIRM_PRIOR = 0.7
 _FIRM_SIGNALS = frozenset({"military_strike", "armed_clash"})
+# "X invaded Y" is as firm as a strike (CAMEO 192 with force), though its cue prior is
+# lower: the noun ("the invasion") is left to the learned probability, being mostly history.
+_FIRM_CUES = frozenset({"sovereignty_violation|invaded", "sovereignty_violation|invades"})
 
 
 def is_firm_act(e: Event) -> bool:
@@ -454,8 +457,7 @@ def is_firm_act(e: Event) -> bool:
     marks that as ``extra["named"]``: a side filled in from the article's pair is not firm)."""
     prior = e.extra.get("prior", e.confidence)
     return (
-        e.signal in _FIRM_SIGNALS
-        and prior >= FIRM_PRIOR
+        (e.signal in _FIRM_SIGNALS and prior >= FIRM_PRIOR or cue_key(e) in _FIRM_CUES)
         and e.extra.get("named", False)
         and not e.background
         and e.modality in ("asserted", "claimed")

@@ -333,10 +333,20 @@ def test_tracking_server_down_mid_training(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- Spark executor
 
 
-def _pyspark_workers() -> list[int]:
-    """Python workers forked by pyspark.daemon (not the daemon itself)."""
+def _session(pid: int) -> int | None:
+    try:
+        return os.getsid(pid)
+    except ProcessLookupError:
+        return None
+
+
+def _pyspark_workers(session: int) -> list[int]:
+    """Python workers forked by a pyspark.daemon of ``session`` (not the daemon itself): the
+    job under test runs in a session of its own, so another suite's Spark job on the same
+    machine is never the one killed."""
     daemons = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
-               and "pyspark.daemon" in _cmdline(int(p.name))]
+               and "pyspark.daemon" in _cmdline(int(p.name))
+               and _session(int(p.name)) == session]
     return [c for d in daemons for c in _children(d)]
 
 
@@ -348,8 +358,6 @@ def test_killed_spark_python_worker(tmp_path: Path, max_failures: int) -> None:
     pytest.importorskip("pyspark")
     if subprocess.run(["java", "-version"], capture_output=True, timeout=30).returncode != 0:
         pytest.skip("no Java for Spark")
-    if _pyspark_workers():
-        pytest.skip("another Spark job's python workers are running on this machine")
     src, ids = _articles(tmp_path, 4)
     out = tmp_path / "scores.jsonl"
     # local[N,F]: F attempts per task, as task.maxFailures on a cluster (local[N] allows one)
@@ -363,11 +371,14 @@ def test_killed_spark_python_worker(tmp_path: Path, max_failures: int) -> None:
         deadline = time.monotonic() + 240
         killed = None
         while time.monotonic() < deadline and proc.poll() is None:
-            workers = _pyspark_workers()
+            workers = _pyspark_workers(proc.pid)
             if workers:
                 time.sleep(1.0)  # let it start scoring (the model loads first)
+                try:
+                    os.kill(workers[0], signal.SIGKILL)
+                except ProcessLookupError:  # it ended meanwhile: look again
+                    continue
                 killed = workers[0]
-                os.kill(killed, signal.SIGKILL)
                 break
             time.sleep(0.1)
         assert killed is not None, "no pyspark worker appeared"

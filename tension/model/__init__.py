@@ -1,7 +1,8 @@
 """Model: events in, calibrated level probabilities and score rows out.
 
-Candidate pairs (``_dyads``), the feature transformer (``_features``), the scoring engine
-(``_score``), the fitted model and its card (``_model``), explanations and evaluation.
+Candidate pairs (``_dyads``), the feature transformer (``_features``), the level head's
+calibrated classifier (``_calibrate``), the scoring engine (``_score``), the fitted model and
+its card (``_model``), explanations and evaluation.
 Imports ``tension.extract`` and ``tension.read``; mlflow URIs are resolved above it
 (``tension.lifecycle``).
 """
@@ -18,6 +19,7 @@ _EXPORTS: dict[str, str] = {
     "dyad_key": "_dyads",
     "DyadFeaturizer": "_features",
     "FEATURE_COLUMNS": "_features",
+    "HeldOutTemperature": "_calibrate",
     "Analysis": "_score",
     "analyse": "_score",
     "score_articles": "_score",
@@ -38,6 +40,7 @@ _EXPORTS: dict[str, str] = {
 __getattr__, __dir__, __all__ = attach(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
+    from tension.model._calibrate import HeldOutTemperature
     from tension.model._dyads import Dyad, candidate_dyads, dyad_key
     from tension.model._evaluate import EvalResult, cross_validate, evaluate_model, metrics
     from tension.model._explain import Explanation, explain

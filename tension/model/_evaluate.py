@@ -51,6 +51,8 @@ from tension.model._model import (
     fit_level,
     fit_relevance,
     gate_thresholds,
+    gold_items,
+    labelled_rows,
     relevance_rows,
 )
 from tension.model._rescore import FoldRescorer, has_signal_labels
@@ -284,21 +286,8 @@ def cross_validate(
     items = drop_wire_copies(items)  # copies of one story count once, as in training
     analyses = [analyse(it.article) for it in items]
     groups = np.array([it.episode for it in items])
-    has = np.array([it.dyad is not None and it.level is not None for it in items])
-    gold_rows = pd.DataFrame(
-        [
-            dyad_row(
-                an,
-                it.dyad[0],
-                it.dyad[1],
-                next((d for d in an.dyads if (d.actor_a, d.actor_b) == it.dyad), None),
-            )
-            for it, an in zip(items, analyses, strict=True)
-            if it.dyad is not None and it.level is not None
-        ]
-    )
-    idx = [int(i) for i in np.flatnonzero(has)]  # item index of each gold row
-    y = np.array([items[i].level for i in idx], dtype=int)
+    gold_rows, y, _ = labelled_rows(items, analyses)
+    idx = [int(i) for i in gold_items(items)]  # item index of each gold row
     texts = [f"{items[i].article.title or ''}\n{items[i].article.text}" for i in idx]
     proba = np.zeros((len(idx), 5))
     base: dict[str, np.ndarray] = {}

@@ -418,6 +418,13 @@ def drop_wire_copies(items: Sequence[LabelledArticle]) -> list[LabelledArticle]:
     return kept
 
 
+def gold_items(items: Sequence[LabelledArticle]) -> np.ndarray:
+    """Index of each item with a gold pair and level: the item of each row of
+    :func:`labelled_rows`, in order."""
+    return np.array([i for i, it in enumerate(items)
+                     if it.dyad is not None and it.level is not None], dtype=int)
+
+
 def labelled_rows(
     items: Sequence[LabelledArticle], analyses: Sequence[Any] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -606,9 +613,8 @@ def train(
         raise ModelError("training data needs at least two different levels")
     by_rows, by_items = (bystander_rows(items, analyses) if params.bystander_level is not None
                          else (None, None))
-    gold_items = np.array([i for i, it in enumerate(items)
-                           if it.dyad is not None and it.level is not None], dtype=int)
-    pipe = fit_level(rows, y, params, by_rows, row_items=gold_items, bystander_items=by_items)
+    pipe = fit_level(rows, y, params, by_rows, row_items=gold_items(items),
+                     bystander_items=by_items)
     rel_rows, rel_y, _ = relevance_rows(items, analyses)
     relevance = fit_relevance(rel_rows, rel_y, params)
     if crossfit is not None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tension._types import Article
+from tension.read import _clean
 from tension.read._clean import boilerplate_rules, clean_text, is_boilerplate
 
 
@@ -69,6 +75,105 @@ def test_boilerplate_lines(line: str) -> None:
 )
 def test_news_sentences_are_not_boilerplate(line: str) -> None:
     assert not is_boilerplate(line)
+
+
+def _searched_by_every_rule(line: str) -> bool:
+    """``is_boilerplate`` as the table defines it, with no shortcut: any rule's pattern found
+    (case-insensitive) in a line of at most its word limit, and never over 40 words."""
+    s = line.strip()
+    n_words = len(re.findall(r"\w+", s))
+    return bool(s) and n_words <= 40 and any(
+        n_words <= r.max_words and re.search(r.pattern, s, re.IGNORECASE)
+        for r in boilerplate_rules()
+    )
+
+
+def _rule_words() -> list[str]:
+    """The words of the rules' patterns (their literal parts), the raw material of lines that
+    nearly match or match."""
+    words = {w for r in boilerplate_rules() for w in re.findall(r"[a-z]+", r.pattern.lower())}
+    return sorted(words - {"b", "w"})  # \b, \W
+
+
+_TRICKY = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00e9", "\u2019", "I", "S", "K", "!", "?",
+           ",", ".", "'", "-"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_rule_words()), st.sampled_from(_TRICKY),
+                          st.sampled_from(["the", "army", "said", "border", "news"])),
+                min_size=1, max_size=34),
+       st.lists(st.sampled_from([" ", "  ", "", "\t"]), min_size=34, max_size=34),
+       st.sampled_from([str, str.upper, str.title, str.capitalize]))
+def test_literal_shortcut_never_changes_the_answer(words: list[str], gaps: list[str],
+                                                   case: object) -> None:
+    """Lines built from the rules' own words, joined and cased at random (the odd characters
+    that a case-insensitive regex takes for an ASCII letter included), get the same answer as
+    searching every rule: the ``needs`` literals skip no line a rule matches."""
+    line = case("".join(w + g for w, g in zip(words, gaps, strict=False)))  # type: ignore[operator]
+    assert is_boilerplate(line) == _searched_by_every_rule(line)
+
+
+@pytest.mark.parametrize("rule", boilerplate_rules(), ids=lambda r: r.pattern)
+def test_every_match_of_every_rule_still_fires(rule: _clean._Rule) -> None:
+    """Every line a rule's pattern spells out (each branch of each group, each optional part
+    with and without) still drops a line, in lower and upper case: a literal of ``needs`` that
+    some match lacks would have skipped it."""
+    samples = _spelled_out(rule.pattern)
+    assert samples
+    for sample in samples:
+        assert re.search(rule.pattern, sample, re.IGNORECASE), sample
+        assert is_boilerplate(sample) and is_boilerplate(sample.upper()), sample
+
+
+def _spelled_out(pattern: str) -> list[str]:
+    """The strings a boilerplate pattern spells out (its syntax: words, groups with ``|``,
+    ``?`` and ``*`` after a group or a character, ``\\b``, ``\\W*`` and ``\\W+``; a starred
+    group taken zero times and once)."""
+    p = pattern.replace("\\b", "").replace("^", "").replace("$", "")
+    p = p.replace("\\W*", "").replace("\\W+", " ")
+
+    def seq(i: int) -> tuple[list[str], int]:
+        out = [""]
+        while i < len(p) and p[i] not in "|)":
+            if p[i] == "(":
+                alts, i = alt(i + 1)
+                i += 1  # ")"
+            else:
+                alts, i = [p[i]], i + 1
+            if i < len(p) and p[i] in "?*":
+                alts, i = ["", *alts], i + 1
+            out = [a + b for a in out for b in alts]
+        return out, i
+
+    def alt(i: int) -> tuple[list[str], int]:
+        got, i = seq(i)
+        while i < len(p) and p[i] == "|":
+            more, i = seq(i + 1)
+            got += more
+        return got, i
+
+    found, _ = alt(0)
+    return sorted({re.sub(r"\s+", " ", x).strip() for x in found} - {""})
+
+
+def test_odd_case_characters_are_all_known() -> None:
+    """Every character but ASCII that the case-insensitive regex matches as an ASCII letter, or
+    that lowercases to one, is in ``_CASE_ODD`` (a line holding one skips the literal test)."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    odd = {chr(c) for c in range(128, sys.maxunicode + 1)
+           if letter.fullmatch(chr(c)) or re.search("[a-z]", chr(c).lower())}
+    assert odd == set(_clean._CASE_ODD)
+
+
+def test_real_news_lines_get_the_same_answer(shared_dir: Path) -> None:
+    """Every line of the shared news texts: the same answer with and without the literals."""
+    with (shared_dir / "data" / "news" / "train.jsonl").open(encoding="utf-8") as f:
+        lines = [ln for row in f for ln in json.loads(row).get("text", "").split("\n")]
+    assert len(lines) > 1000
+    differ = [ln for ln in lines if is_boilerplate(ln) != _searched_by_every_rule(ln)]
+    assert differ == []
+    assert any(is_boilerplate(ln) for ln in lines)  # the rules do fire on real pages
 
 
 def test_rules_load_with_source_header() -> None:

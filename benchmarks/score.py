@@ -12,6 +12,7 @@ start-up (interpreter, imports, model load) is timed on a one-article run and re
     .venv/bin/python benchmarks/score.py --corpus synthetic --n 16000 --jobs 1
     .venv/bin/python benchmarks/score.py --profile --n 1000   # cProfile of one core, by module
     .venv/bin/python benchmarks/score.py --layers --n 2000    # CPU per layer, no profiler
+    .venv/bin/python benchmarks/score.py --perf --n 1500      # CPU by shared object (Linux perf)
 """
 
 from __future__ import annotations
@@ -166,6 +167,31 @@ def profile(inp: Path, out: Path) -> None:
     stats.sort_stats("tottime").print_stats(12)
 
 
+def perf_by_object(inp: Path, out: Path, tmp: Path) -> None:
+    """Where the CPU goes by shared object and symbol, start-up included, sampled by Linux
+    ``perf`` (which sees inside the compiled modules, as cProfile does not): the interpreter's
+    own object machinery (libpython: dicts, allocation, GC, regex) against the compiled code."""
+    import shutil
+
+    if shutil.which("perf") is None:
+        sys.exit("--perf needs Linux perf on PATH")
+    data = tmp / "perf.data"
+    rec = subprocess.run(["perf", "record", "-q", "-F", "999", "-o", str(data), sys.executable,
+                          "-m", "tension", "-q", "score", str(inp), "-o", str(out)],
+                         capture_output=True, text=True)
+    if rec.returncode:
+        sys.exit(f"perf record failed: {rec.stderr.strip()}")
+    for sort, top in (("dso", 12), ("symbol", 25)):
+        rep = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children",
+                              "--sort", sort], capture_output=True, text=True, check=True)
+        rows = [ln.split(None, 1) for ln in rep.stdout.splitlines()
+                if ln.split(None, 1)[:1] and ln.split(None, 1)[0].endswith("%")
+                and len(ln.split(None, 1)) == 2]
+        print(f"CPU by {sort} (perf, start-up included):")
+        for share, name in rows[:top]:
+            print(f"  {share:>7s}  {' '.join(name.split()).rstrip(' -')[:90]}")
+
+
 def layers(inp: Path, out: Path, chunk: int) -> None:
     """CPU time per layer in this process (no start-up, no profiler): read + clean, the text
     layers (actors, signals, dyads), the model and contract rows, JSON-ready rows, writing."""
@@ -216,6 +242,8 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--layers", action="store_true",
                     help="CPU per layer in this process instead of timing the CLI")
+    ap.add_argument("--perf", action="store_true",
+                    help="CPU by shared object and symbol under Linux perf (compiled code too)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inp = write_corpus(Path(tmp) / "in.jsonl", args.n, corpus=args.corpus)
@@ -228,6 +256,9 @@ def main() -> None:
             return
         if args.layers:
             layers(inp, Path(tmp) / "layers.jsonl", args.chunk_size)
+            return
+        if args.perf:
+            perf_by_object(inp, Path(tmp) / "perf.jsonl", Path(tmp))
             return
         # start-up: the same command on one article of the corpus
         one = Path(tmp) / "one.jsonl"

@@ -51,6 +51,25 @@ def test_import_contract_kept():
     assert res.returncode == 0, res.stdout[-2000:]
 
 
+def test_every_module_is_in_a_layer_of_its_contract():
+    """import-linter checks only the modules a layers contract names: a module left out (a new
+    one, or one forgotten) could import upwards unseen. Each module of a contract's container,
+    its __init__ aside, must sit in one of its layers."""
+    import re
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+        "contracts"]
+    for c in contracts:
+        for container in c["containers"]:
+            where = ROOT.joinpath(*container.split("."))
+            have = {p.stem for p in where.glob("*.py") if p.stem != "__init__"}
+            have |= {p.name for p in where.iterdir() if (p / "__init__.py").is_file()}
+            named = {m for layer in c["layers"] for m in re.split(r"[|:]", layer)}
+            missing = have - {m.strip() for m in named}
+            assert not missing, f"{c['name']}: {sorted(missing)} in no layer"
+
+
 def test_import_contract_fails_on_an_upward_import(tmp_path):
     """A copy of the package with one deliberate upward import (model -> batch) breaks it."""
     exe = _lint_imports()

@@ -184,9 +184,8 @@ def perf_by_object(inp: Path, out: Path, tmp: Path) -> None:
     for sort, top in (("dso", 12), ("symbol", 25)):
         rep = subprocess.run(["perf", "report", "-i", str(data), "--stdio", "--no-children",
                               "--sort", sort], capture_output=True, text=True, check=True)
-        rows = [ln.split(None, 1) for ln in rep.stdout.splitlines()
-                if ln.split(None, 1)[:1] and ln.split(None, 1)[0].endswith("%")
-                and len(ln.split(None, 1)) == 2]
+        parts = [ln.split(None, 1) for ln in rep.stdout.splitlines()]
+        rows = [p for p in parts if len(p) == 2 and p[0].endswith("%")]
         print(f"CPU by {sort} (perf, start-up included):")
         for share, name in rows[:top]:
             print(f"  {share:>7s}  {' '.join(name.split()).rstrip(' -')[:90]}")

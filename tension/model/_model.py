@@ -439,9 +439,9 @@ def labelled_rows(
     rows: list[dict[str, Any]] = []
     y: list[int] = []
     groups: list[str] = []
-    for i, item in enumerate(items):
-        if item.dyad is None or item.level is None:
-            continue
+    for i in gold_items(items):
+        item = items[i]
+        assert item.dyad is not None and item.level is not None  # gold_items: for mypy
         an = analyses[i] if analyses is not None else analyse(item.article)
         found = next((d for d in an.dyads if (d.actor_a, d.actor_b) == item.dyad), None)
         rows.append(dyad_row(an, item.dyad[0], item.dyad[1], found))
@@ -459,9 +459,10 @@ def bystander_rows(
 
     rows: list[dict[str, Any]] = []
     index: list[int] = []
-    for i, (item, an) in enumerate(zip(items, analyses, strict=True)):
-        if item.dyad is None or item.level is None:
-            continue
+    if len(items) != len(analyses):
+        raise ValueError("one analysis per item")
+    for i in gold_items(items):
+        item, an = items[i], analyses[i]
         for r in dyad_rows(an):
             a, b = r["actor_a"], r["actor_b"]
             if (a, b) != item.dyad and not _linked(an, a, b):
@@ -503,11 +504,11 @@ def fit_level(
 
         pipe.set_params(classifier=HeldOutTemperature(
             C=params.C, class_weight=cw, cv=params.calibration_folds))
-        gold_items = np.arange(len(y)) if row_items is None else np.asarray(row_items)
-        by_items = (np.full(len(bystanders), -1) if bystander_items is None
-                    else np.asarray(bystander_items))
+        row_groups = np.arange(len(y)) if row_items is None else np.asarray(row_items)
+        by_groups = (np.full(len(bystanders), -1) if bystander_items is None
+                     else np.asarray(bystander_items))
         fit_params["classifier__calibrate"] = np.arange(len(y_all)) < len(y)
-        fit_params["classifier__groups"] = np.concatenate([gold_items, by_items])
+        fit_params["classifier__groups"] = np.concatenate([row_groups, by_groups])
     else:
         key = ("classifier__estimator__class_weight" if params.calibration != "none"
                else "classifier__class_weight")

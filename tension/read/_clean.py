@@ -104,7 +104,7 @@ def boilerplate_rules() -> tuple[_Rule, ...]:
             max_words = int(row["max_words"])
         except (re.error, ValueError, TypeError) as exc:
             raise TensionError(f"boilerplate.tsv row {i}: {exc}") from exc
-        needs = tuple((row.get("needs") or "").split("|")) if row.get("needs") else ()
+        needs = tuple(row["needs"].split("|")) if row.get("needs") else ()
         for lit in needs:
             # words of the pattern (a typo would skip the lines it matches)
             if not lit.strip() or lit != lit.lower() or not all(
@@ -160,14 +160,10 @@ def is_boilerplate(line: str) -> bool:
         return False
     # a rule's regex is searched only on a line holding one of its literals: most lines of
     # news hold none, and the regex search per line was half of the cleaning time
-    low: str | None = None
-    tested = False
+    low = _lowered(s)
     for over, rx, needs in _rule_regexes():
-        if needs:
-            if not tested:
-                low, tested = _lowered(s), True
-            if low is not None and not any(n in low for n in needs):
-                continue
+        if needs and low is not None and not any(n in low for n in needs):
+            continue
         if not over.match(s) and rx.search(s):
             return True
     return False
